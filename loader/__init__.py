@@ -1,0 +1,1 @@
+"""substrate-flows loader: lands decoded Substrate blocks in ClickHouse raw tables; dbt does the rest."""

@@ -1,0 +1,1 @@
+version = "1.10.3"  # tracks the dbt-clickhouse release it wraps

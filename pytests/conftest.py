@@ -1,0 +1,64 @@
+"""Shared helpers: each test gets its own chDB folder; dbt runs in a child process.
+
+One chDB path can be open in one process at a time, so dbt (a child process) and the
+test's own reads (this process) take turns: `query` opens, reads and closes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import clickhouse_connect
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def run_dbt(
+    args: Sequence[str],
+    chdb_path: Path,
+    project_dir: Path = REPO,
+    check: bool = True,
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the dbt CLI of this virtual environment against `chdb_path`."""
+    # Artifacts and logs go beside the chDB folder, so tests never share target/.
+    env = {**os.environ, "FLOWS_CHDB_PATH": str(chdb_path),
+           "DBT_TARGET_PATH": str(chdb_path.parent / "target"), "DBT_LOG_PATH": str(chdb_path.parent / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+           "DBT_USE_COLORS": "false", "NO_COLOR": "1"}
+    env.update(extra_env or {})
+    cmd = [str(BIN / "dbt"), *args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    done = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True, timeout=1800)
+    if check and done.returncode != 0:
+        raise AssertionError(f"dbt {' '.join(args)} failed ({done.returncode}):\n{done.stdout[-6000:]}\n{done.stderr[-3000:]}")
+    return done
+
+
+def query(chdb_path: Path, sql: str, parameters: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """Rows of one query on the chDB folder, opened and closed around it."""
+    client = clickhouse_connect.get_client(interface="chdb", path=str(chdb_path))
+    try:
+        return [tuple(row) for row in client.query(sql, parameters=parameters).result_rows]
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def chdb_path(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "chdb"
+    path.mkdir()
+    yield path
+
+
+@pytest.fixture
+def dbt(chdb_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    def call(*args: str, project_dir: Path = REPO, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return run_dbt(args, chdb_path, project_dir=project_dir, check=check)
+
+    return call
