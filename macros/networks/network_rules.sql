@@ -1,0 +1,64 @@
+{% macro network_transfer_rules() %}
+    {#-
+        The dispatch: rule set name (seeds/networks.csv `rules`) -> the rules it applies.
+        Every set applies the common rules; `generic` applies only those. The model
+        int_transfers_extracted turns this into one pass over the events (an event matches at
+        most one rule of its network's set, so each transfer is emitted once).
+    -#}
+    {%- set common = [balances_transfer()] -%}
+    {{ return({
+        'generic': common,
+        'torus': common + [
+            staking_reward('system'), treasury_awarded(), torus_stake_added(), torus_stake_removed()
+        ],
+        'bittensor': common + [
+            bittensor_stake_added(), bittensor_stake_removed(), bittensor_emission_received()
+        ],
+        'polkadot': common + [
+            polkadot_staking_rewarded(), staking_reward('staking'), treasury_awarded(),
+            polkadot_crowdloan_contributed(), polkadot_auction_bid_accepted()
+        ],
+    }) }}
+{% endmacro %}
+
+{% macro flat_transfer_rules() %}
+    {#- Every (rule set, rule) pair, numbered from 1 in a fixed order. -#}
+    {%- set flat = [] -%}
+    {%- for rule_set, rules in network_transfer_rules().items() -%}
+        {%- for rule in rules -%}
+            {%- do flat.append({'rule_set': rule_set, 'rule': rule}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(flat) }}
+{% endmacro %}
+
+{% macro transfer_rule_events() -%}
+    {#- The (module_id, event_id) pairs any rule reads, as SQL tuples for an IN list. -#}
+    {%- set pairs = [] -%}
+    {%- for item in flat_transfer_rules() -%}
+        {%- set pair = "('" ~ item.rule.module_id ~ "', '" ~ item.rule.event_id ~ "')" -%}
+        {%- if pair not in pairs %}{% do pairs.append(pair) %}{% endif -%}
+    {%- endfor -%}
+    {{ pairs | join(', ') }}
+{%- endmacro %}
+
+{% macro transfer_rule_number(rules_column) -%}
+    {#- Number of the rule an event matches in its network's rule set; 0 for none. -#}
+    multiIf(
+    {%- for item in flat_transfer_rules() %}
+        {{ rules_column }} = '{{ item.rule_set }}' and module_id = '{{ item.rule.module_id }}'
+        and event_id = '{{ item.rule.event_id }}', {{ loop.index }},
+    {%- endfor %}
+        0
+    )
+{%- endmacro %}
+
+{% macro transfer_rule_column(column, default) -%}
+    {#- One output column: the matching rule's expression for it (rule_number in scope). -#}
+    multiIf(
+    {%- for item in flat_transfer_rules() %}
+        rule_number = {{ loop.index }}, {{ item.rule[column] }},
+    {%- endfor %}
+        {{ default }}
+    )
+{%- endmacro %}

@@ -1,0 +1,293 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    engine='MergeTree()',
+    order_by='(network, block_height, event_index, row_kind)',
+    partition_by='(network, block_range_start)',
+    indexes=[{'name': 'idx_version', 'definition': '_version TYPE minmax GRANULARITY 1'}],
+    pre_hook="{{ delete_reprocessed_blocks(ref('stg_chain__blocks'), 'load_id') }}",
+) }}
+-- Every transfer the network rules find (accepted or rejected, with the reason) plus one
+-- `block` row per processed block version: the rows balance_transfers and
+-- balance_transfers_rejected read, and this model's own incremental watermark (a block with no
+-- transfer still records that its version was processed). One pass over the events.
+{%- set batch = block_batch_filter(ref('stg_chain__blocks'), 'load_id') %}
+
+with network_settings as (
+    select
+        network,
+        rules,
+        asset,
+        decimals,
+        redenomination_height,
+        decimals_before_redenomination,
+        partition_blocks
+    from {{ ref('networks') }}
+),
+
+batch_blocks as (
+    select
+        network,
+        block_height,
+        block_time,
+        block_timestamp,
+        load_id,
+        -- A chain with no settings row gets the `generic` row (no asset: rejected below).
+        if(network in (select network from network_settings), network, 'generic') as settings_network
+    from {{ ref('stg_chain__blocks') }}
+    where {{ batch }}
+),
+
+batch_events as (
+    -- Only the events a rule, the fee or the failure check reads.
+    select
+        network,
+        block_height,
+        block_time,
+        block_timestamp,
+        extrinsic_index,
+        event_index,
+        module_id,
+        event_id,
+        attributes,
+        JSONType(attributes) = 'Object' as is_named,
+        load_id,
+        if(network in (select network from network_settings), network, 'generic') as settings_network
+    from {{ ref('stg_chain__events') }}
+    where
+        (module_id, event_id) in (
+            {{ transfer_rule_events() }},
+            ('TransactionPayment', 'TransactionFeePaid'),
+            ('System', 'ExtrinsicFailed')
+        )
+        and {{ batch }}
+),
+
+events_with_settings as (
+    select
+        batch_events.network as network,
+        batch_events.block_height as block_height,
+        batch_events.block_time as block_time,
+        batch_events.block_timestamp as block_timestamp,
+        batch_events.extrinsic_index as extrinsic_index,
+        batch_events.event_index as event_index,
+        batch_events.module_id as module_id,
+        batch_events.event_id as event_id,
+        batch_events.attributes as attributes,
+        batch_events.is_named as is_named,
+        batch_events.load_id as load_id,
+        network_settings.rules as rules,
+        network_settings.asset as asset,
+        {{ decimals_at_height('batch_events.block_height') }} as decimals,
+        network_settings.partition_blocks as partition_blocks,
+        {{ transfer_rule_number('network_settings.rules') }} as rule_number
+    from batch_events
+    inner join network_settings on batch_events.settings_network = network_settings.network
+),
+
+classified_events as (
+    select
+        network,
+        block_height,
+        block_time,
+        block_timestamp,
+        extrinsic_index,
+        event_index,
+        module_id,
+        event_id,
+        attributes,
+        load_id,
+        asset,
+        decimals,
+        partition_blocks,
+        rule_number,
+        {{ transfer_rule_column('transfer_type', "''") }} as transfer_type,
+        {{ transfer_rule_column('from_address', "''") }} as from_address,
+        {{ transfer_rule_column('to_address', "''") }} as to_address,
+        {{ transfer_rule_column('amount', "''") }} as amount_text,
+        {{ transfer_rule_column('from_is_system', 'false') }} as from_is_system,
+        {{ transfer_rule_column('to_is_system', 'false') }} as to_is_system,
+        extrinsic_index is not null
+        and module_id = 'System' and event_id = 'ExtrinsicFailed' as is_extrinsic_failure,
+        extrinsic_index is not null
+        and module_id = 'TransactionPayment' and event_id = 'TransactionFeePaid' as is_fee_payment,
+        if(is_fee_payment, {{ attribute_address('who', 1) }}, '') as fee_payer,
+        if(is_fee_payment, {{ attribute_raw('actual_fee', 2) }}, '') as fee_text
+    from events_with_settings
+),
+
+events_in_extrinsic as (
+    -- What each event needs to know about its extrinsic: whether it failed, its fee payments
+    -- (payer, actual_fee text) and its transfers (sender, event_index).
+    select
+        network,
+        block_height,
+        block_time,
+        block_timestamp,
+        extrinsic_index,
+        event_index,
+        module_id,
+        event_id,
+        attributes,
+        load_id,
+        asset,
+        decimals,
+        partition_blocks,
+        rule_number,
+        transfer_type,
+        from_address,
+        to_address,
+        amount_text,
+        from_is_system,
+        to_is_system,
+        max(is_extrinsic_failure) over extrinsic as is_in_failed_extrinsic,
+        groupArrayIf((fee_payer, fee_text), is_fee_payment) over extrinsic as extrinsic_fees,
+        groupArrayIf((from_address, event_index), rule_number > 0) over extrinsic as extrinsic_sends
+    from classified_events
+    window extrinsic as (partition by network, block_height, extrinsic_index)
+),
+
+transfers as (
+    -- Transfers outside failed extrinsics. The extrinsic's fee goes on the first transfer
+    -- (lowest event_index) sent by the fee payer; every other transfer gets '0'.
+    select
+        network,
+        block_height,
+        block_time,
+        block_timestamp,
+        extrinsic_index,
+        event_index,
+        module_id,
+        event_id,
+        attributes,
+        load_id,
+        asset,
+        decimals,
+        partition_blocks,
+        transfer_type,
+        from_address,
+        to_address,
+        amount_text,
+        from_is_system,
+        to_is_system,
+        arrayMap(
+            fee_payment -> fee_payment.2,
+            arrayFilter(fee_payment -> fee_payment.1 = from_address, extrinsic_fees)
+        ) as payer_fee_texts,
+        event_index = arrayMin(arrayMap(
+            send -> send.2, arrayFilter(send -> send.1 = from_address, extrinsic_sends)
+        )) as is_first_send_of_sender,
+        if(is_first_send_of_sender and notEmpty(payer_fee_texts), payer_fee_texts[1], '0') as fee_text,
+        {{ planck_digits('amount_text') }} as amount_digits,
+        {{ planck_digits('fee_text') }} as fee_digits
+    from events_in_extrinsic
+    where rule_number > 0 and not is_in_failed_extrinsic
+),
+
+checked_transfers as (
+    select
+        network,
+        block_height,
+        block_time,
+        block_timestamp,
+        extrinsic_index,
+        event_index,
+        module_id,
+        event_id,
+        attributes,
+        load_id,
+        asset,
+        decimals,
+        partition_blocks,
+        transfer_type,
+        from_address,
+        to_address,
+        from_is_system,
+        to_is_system,
+        amount_text,
+        fee_text,
+        amount_digits,
+        fee_digits,
+        {{ planck_text_is_unsigned_integer('amount_text') }}
+        and {{ planck_fits_decimal128_18('amount_digits', 'decimals') }} as is_amount_valid,
+        {{ planck_text_is_unsigned_integer('fee_text') }}
+        and {{ planck_fits_decimal128_18('fee_digits', 'decimals') }} as is_fee_valid,
+        multiIf(
+            asset is null or decimals is null, 'no_network_settings',
+            decimals > 18, 'decimals_above_18',
+            from_address = '' and transfer_type != 'stake_added_legacy'
+            or to_address = '' and transfer_type != 'stake_removed_legacy', 'missing_address',
+            not {{ planck_text_is_unsigned_integer('amount_text') }}, 'amount_not_an_unsigned_integer',
+            not is_amount_valid, 'amount_exceeds_decimal128_18',
+            length(payer_fee_texts) > 1, 'several_fee_payments_by_sender',
+            not {{ planck_text_is_unsigned_integer('fee_text') }}, 'fee_not_an_unsigned_integer',
+            not is_fee_valid, 'fee_exceeds_decimal128_18',
+            ''
+        ) as reject_reason
+    from transfers
+)
+
+select
+    network,
+    block_height,
+    event_index,
+    toLowCardinality(if(reject_reason = '', 'transfer', 'rejected')) as row_kind,
+    extrinsic_index,
+    block_timestamp,
+    block_time,
+    toLowCardinality(transfer_type) as transfer_type,
+    from_address,
+    to_address,
+    toBool(from_is_system) as from_is_system,
+    toBool(to_is_system) as to_is_system,
+    toLowCardinality(ifNull(asset, '')) as asset,
+    if(
+        is_amount_valid and reject_reason != 'no_network_settings' and decimals <= 18,
+        {{ planck_to_decimal128_18('amount_digits', 'assumeNotNull(decimals)') }},
+        toDecimal128(0, 18)
+    ) as amount,
+    if(
+        is_fee_valid and reject_reason != 'no_network_settings' and decimals <= 18,
+        {{ planck_to_decimal128_18('fee_digits', 'assumeNotNull(decimals)') }},
+        toDecimal128(0, 18)
+    ) as fee,
+    toLowCardinality(reject_reason) as reject_reason,
+    module_id,
+    event_id,
+    amount_text,
+    fee_text,
+    if(reject_reason = '', '', attributes) as rejected_attributes,
+    toUInt32(block_height - block_height % partition_blocks) as block_range_start,
+    load_id as _version
+from checked_transfers
+
+union all
+
+select
+    batch_blocks.network as network,
+    batch_blocks.block_height as block_height,
+    toUInt32(0) as event_index,
+    toLowCardinality('block') as row_kind,
+    cast(null, 'Nullable(UInt32)') as extrinsic_index,
+    batch_blocks.block_timestamp as block_timestamp,
+    batch_blocks.block_time as block_time,
+    toLowCardinality('') as transfer_type,
+    '' as from_address,
+    '' as to_address,
+    false as from_is_system,
+    false as to_is_system,
+    toLowCardinality('') as asset,
+    toDecimal128(0, 18) as amount,
+    toDecimal128(0, 18) as fee,
+    toLowCardinality('') as reject_reason,
+    toLowCardinality('') as module_id,
+    toLowCardinality('') as event_id,
+    '' as amount_text,
+    '' as fee_text,
+    '' as rejected_attributes,
+    toUInt32(
+        batch_blocks.block_height - batch_blocks.block_height % network_settings.partition_blocks
+    ) as block_range_start,
+    batch_blocks.load_id as _version
+from batch_blocks
+inner join network_settings on batch_blocks.settings_network = network_settings.network
