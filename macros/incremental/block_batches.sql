@@ -1,88 +1,82 @@
-{#-
+{#
     Incremental processing by block version. A model built from per-block input keeps, in its
     own rows, the version (raw load_id) of every block it processed. Each run takes the block
     versions newer than the newest version it holds for that network (the watermark), deletes
     its rows of those blocks (a re-loaded block whose hash changed has a new version), then
     inserts their new rows. A run with nothing new selects nothing and deletes nothing.
--#}
+#}
 
 {% macro watermarks_by_network(relation, version_column='_version') %}
-    {#- {network: newest version held in `relation`}; read at run time only. -#}
-    {%- set marks = {} -%}
-    {%- if execute -%}
-        {%- set found = run_query(
+    {# {network: newest version held in `relation`}; read at run time only. #}
+    {% set marks = {} %}
+    {% if execute %}
+        {% set found = run_query(
             'select toString(network), max(' ~ version_column ~ ') from ' ~ relation ~ ' group by network'
-        ) -%}
-        {%- for row in found.rows -%}
-            {%- do marks.update({row[0]: row[1]}) -%}
-        {%- endfor -%}
-    {%- endif -%}
+        ) %}
+        {% for row in found.rows %}
+            {% do marks.update({row[0]: row[1]}) %}
+        {% endfor %}
+    {% endif %}
     {{ return(marks) }}
 {% endmacro %}
 
-{% macro watermark_expression(marks) -%}
-    {#- SQL giving the row's network watermark (0 for a network the model has never seen). -#}
-    {%- if marks -%}
-        multiIf(
-        {%- for network, version in marks.items() -%}
-            network = {{ dbt.string_literal(network) }}, {{ version }}, {% endfor -%}
-        0)
-    {%- else -%}
-        0
-    {%- endif -%}
-{%- endmacro %}
+{% macro watermark_expression(marks) %}
+    {# SQL giving the row's network watermark (0 for a network the model has never seen). #}
+    {% set branches = [] %}
+    {% for network, version in marks.items() %}
+        {% do branches.append('network = ' ~ dbt.string_literal(network) ~ ', ' ~ version) %}
+    {% endfor %}
+    {{ return('multiIf(' ~ (branches | join(', ')) ~ ', 0)' if branches else '0') }}
+{% endmacro %}
 
 {% macro block_batch_filter(blocks, version_column) %}
-    {#-
+    {#
         Predicate over (network, block_height, <version_column>) that an incremental run of
         `this` applies to its input: block versions of `blocks` (a relation or a parenthesised
         query with network, block_height and version_column) newer than this model's watermark.
         It is written out with literal bounds per network (block_height lower bound for partition
         and primary-key pruning; version upper bound so that a load landing mid-run is left for
         the next run, whole). 'true' on a first run or full refresh, 'false' when nothing is new.
-    -#}
-    {%- if not (execute and is_incremental()) -%}
+    #}
+    {% if not (execute and is_incremental()) %}
         {{ return('true') }}
-    {%- endif -%}
-    {%- set marks = watermarks_by_network(this) -%}
-    {%- set found = run_query(
+    {% endif %}
+    {% set marks = watermarks_by_network(this) %}
+    {% set found = run_query(
         'select toString(network), min(block_height), max(' ~ version_column ~ ') from ' ~ blocks
         ~ ' where ' ~ version_column ~ ' > ' ~ watermark_expression(marks) ~ ' group by network'
-    ) -%}
-    {%- set batches = [] -%}
-    {%- for row in found.rows -%}
-        {%- do batches.append(
+    ) %}
+    {% set batches = [] %}
+    {% for row in found.rows %}
+        {% do batches.append(
             '(network = ' ~ dbt.string_literal(row[0]) ~ ' and block_height >= ' ~ row[1]
             ~ ' and ' ~ version_column ~ ' > ' ~ marks.get(row[0], 0)
             ~ ' and ' ~ version_column ~ ' <= ' ~ row[2] ~ ')'
-        ) -%}
-    {%- endfor -%}
+        ) %}
+    {% endfor %}
     {{ return('(' ~ (batches | join(' or ') if batches else 'false') ~ ')') }}
 {% endmacro %}
 
 {% macro delete_reprocessed_blocks(blocks, version_column) %}
-    {#-
+    {#
         pre_hook of a model using block_batch_filter: deletes this model's rows of the blocks
         whose version in `blocks` is newer than the watermark, so their new rows replace them
         (readers never see a block twice, no FINAL needed). Lightweight DELETE, the same on chDB
         and a server; skipped (no mutation) when no row matches.
-    -#}
-    {%- if execute and is_incremental() -%}
-        {%- set reprocessed -%}
-            select network, block_height from {{ blocks }}
-            where {{ version_column }} > {{ watermark_expression(watermarks_by_network(this)) }}
-        {%- endset -%}
-        {%- set matched = run_query(
-            'select count() from ' ~ this ~ ' where (network, block_height) in (' ~ reprocessed ~ ')'
-        ).rows[0][0] -%}
-        {%- if matched > 0 -%}
-            delete from {{ this }} where (network, block_height) in ({{ reprocessed }})
-        {%- endif -%}
-    {%- endif -%}
+    #}
+    {% if execute and is_incremental() %}
+        {% set reprocessed = 'select network, block_height from ' ~ blocks ~ ' where '
+            ~ version_column ~ ' > ' ~ watermark_expression(watermarks_by_network(this)) %}
+        {% set selection = ' where (network, block_height) in (' ~ reprocessed ~ ')' %}
+        {% if run_query('select count() from ' ~ this ~ selection).rows[0][0] > 0 %}
+            {{ 'delete from ' ~ this ~ selection }}
+        {% endif %}
+    {% endif %}
 {% endmacro %}
 
-{% macro processed_block_versions() -%}
-    {#- The block versions int_transfers_extracted has processed (its `block` rows), as a
-        parenthesised query: what balance_transfers' batches are cut from. -#}
-    (select network, block_height, _version from {{ ref('int_transfers_extracted') }} where row_kind = 'block')
-{%- endmacro %}
+{% macro processed_block_versions() %}
+    {# The block versions int_transfers_extracted has processed (its `block` rows), as a
+        parenthesised query: what balance_transfers' batches are cut from. #}
+    {{ return('(select network, block_height, _version from ' ~ ref('int_transfers_extracted')
+        ~ " where row_kind = 'block')") }}
+{% endmacro %}

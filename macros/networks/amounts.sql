@@ -7,7 +7,8 @@
 -#}
 
 {% macro planck_text_is_unsigned_integer(amount_text) -%}
-    {#- A JSON number or numeric string of digits only: rejects -5, 1.5, "12abc", 1e3, '' (absent). -#}
+    {#- A JSON number or numeric string of digits only: rejects -5, 1.5, "12abc", 1e3 and ''
+        (absent). -#}
     match({{ amount_text }}, '^([0-9]+|"[0-9]+")$')
 {%- endmacro %}
 

@@ -34,7 +34,8 @@
 {% endmacro %}
 
 {% macro bittensor_emission_received() %}
-    {#- SubtensorModule.EmissionReceived [hotkey, amount] / {hotkey, amount}: "emission" -> hotkey. -#}
+    {#- SubtensorModule.EmissionReceived [hotkey, amount] / {hotkey, amount}:
+        "emission" -> hotkey. -#}
     {{ return(transfer_rule(
         'SubtensorModule', 'EmissionReceived', "'emission'",
         "'emission'", attribute_address('hotkey', 1), attribute_raw('amount', 2),

@@ -1,7 +1,7 @@
 {#- Rules every network applies (the `generic` rule set is exactly these). -#}
 
 {% macro balances_transfer() %}
-    {#- Balances.Transfer {from, to, amount} / [from, to, amount]: an account-to-account transfer. -#}
+    {#- Balances.Transfer {from, to, amount} / [from, to, amount]: account to account. -#}
     {{ return(transfer_rule(
         'Balances', 'Transfer', "'transfer'",
         attribute_address('from', 1), attribute_address('to', 2), attribute_raw('amount', 3)

@@ -59,6 +59,6 @@
     {%- for item in flat_transfer_rules() %}
         rule_number = {{ loop.index }}, {{ item.rule[column] }},
     {%- endfor %}
-        {{ default }}
+    {{ default }}
     )
 {%- endmacro %}

@@ -1,4 +1,7 @@
-{% macro transfer_rule(module_id, event_id, transfer_type, from_address, to_address, amount, from_is_system=false, to_is_system=false) %}
+{% macro transfer_rule(
+    module_id, event_id, transfer_type, from_address, to_address, amount,
+    from_is_system=false, to_is_system=false
+) %}
     {#-
         One extraction rule: which event it reads and the SQL expression of each output column
         (evaluated over one event row with `attributes` and `is_named` in scope).

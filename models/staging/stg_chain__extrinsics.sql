@@ -1,21 +1,21 @@
 -- Extrinsics of the current version of each block.
 select
-    extrinsics.network as network,
-    extrinsics.block_height as block_height,
-    extrinsics.block_hash as block_hash,
-    blocks.block_time as block_time,
-    blocks.block_timestamp as block_timestamp,
-    extrinsics.extrinsic_index as extrinsic_index,
-    extrinsics.extrinsic_hash as extrinsic_hash,
-    extrinsics.signer as signer,
-    extrinsics.call_module as call_module,
-    extrinsics.call_function as call_function,
-    extrinsics.success as is_success,
-    extrinsics.pays_fee as pays_fee,
-    blocks.load_id as load_id
-from {{ source('chain', 'extrinsics') }} as extrinsics
-inner join {{ ref('stg_chain__blocks') }} as blocks
+    chain_extrinsics.network as network,
+    chain_extrinsics.block_height as block_height,
+    chain_extrinsics.block_hash as block_hash,
+    current_blocks.block_time as block_time,
+    current_blocks.block_timestamp as block_timestamp,
+    chain_extrinsics.extrinsic_index as extrinsic_index,
+    chain_extrinsics.extrinsic_hash as extrinsic_hash,
+    chain_extrinsics.signer as signer,
+    chain_extrinsics.call_module as call_module,
+    chain_extrinsics.call_function as call_function,
+    chain_extrinsics.success as is_success,
+    chain_extrinsics.pays_fee as pays_fee,
+    current_blocks.load_id as load_id
+from {{ source('chain', 'extrinsics') }} as chain_extrinsics
+inner join {{ ref('stg_chain__blocks') }} as current_blocks
     on
-        extrinsics.network = blocks.network
-        and extrinsics.block_height = blocks.block_height
-        and extrinsics.block_hash = blocks.block_hash
+        chain_extrinsics.network = current_blocks.network
+        and chain_extrinsics.block_height = current_blocks.block_height
+        and chain_extrinsics.block_hash = current_blocks.block_hash

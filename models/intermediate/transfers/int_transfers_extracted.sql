@@ -33,7 +33,9 @@ batch_blocks as (
         block_timestamp,
         load_id,
         -- A chain with no settings row gets the `generic` row (no asset: rejected below).
-        if(network in (select network from network_settings), network, 'generic') as settings_network
+        if(
+            network in (select network_settings.network from network_settings), network, 'generic'
+        ) as settings_network
     from {{ ref('stg_chain__blocks') }}
     where {{ batch }}
 ),
@@ -52,7 +54,9 @@ batch_events as (
         attributes,
         JSONType(attributes) = 'Object' as is_named,
         load_id,
-        if(network in (select network from network_settings), network, 'generic') as settings_network
+        if(
+            network in (select network_settings.network from network_settings), network, 'generic'
+        ) as settings_network
     from {{ ref('stg_chain__events') }}
     where
         (module_id, event_id) in (
@@ -177,7 +181,9 @@ transfers as (
         event_index = arrayMin(arrayMap(
             send -> send.2, arrayFilter(send -> send.1 = from_address, extrinsic_sends)
         )) as is_first_send_of_sender,
-        if(is_first_send_of_sender and notEmpty(payer_fee_texts), payer_fee_texts[1], '0') as fee_text,
+        if(
+            is_first_send_of_sender and notEmpty(payer_fee_texts), payer_fee_texts[1], '0'
+        ) as fee_text,
         {{ planck_digits('amount_text') }} as amount_digits,
         {{ planck_digits('fee_text') }} as fee_digits
     from events_in_extrinsic
@@ -217,7 +223,8 @@ checked_transfers as (
             decimals > 18, 'decimals_above_18',
             from_address = '' and transfer_type != 'stake_added_legacy'
             or to_address = '' and transfer_type != 'stake_removed_legacy', 'missing_address',
-            not {{ planck_text_is_unsigned_integer('amount_text') }}, 'amount_not_an_unsigned_integer',
+            not {{ planck_text_is_unsigned_integer('amount_text') }},
+            'amount_not_an_unsigned_integer',
             not is_amount_valid, 'amount_exceeds_decimal128_18',
             length(payer_fee_texts) > 1, 'several_fee_payments_by_sender',
             not {{ planck_text_is_unsigned_integer('fee_text') }}, 'fee_not_an_unsigned_integer',
@@ -240,7 +247,7 @@ select
     to_address,
     toBool(from_is_system) as from_is_system,
     toBool(to_is_system) as to_is_system,
-    toLowCardinality(ifNull(asset, '')) as asset,
+    toLowCardinality(coalesce(asset, '')) as asset,
     if(
         is_amount_valid and reject_reason != 'no_network_settings' and decimals <= 18,
         {{ planck_to_decimal128_18('amount_digits', 'assumeNotNull(decimals)') }},
