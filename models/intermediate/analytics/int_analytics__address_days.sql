@@ -1,0 +1,106 @@
+{%- set bins = analytics_amount_bin_names() -%}
+{%- set measures = ['is_system_address', 'transfer_count', 'sent_count', 'received_count',
+    'self_transfer_count', 'sent_volume', 'received_volume', 'fees_paid',
+    'sent_amount_square_sum', 'received_amount_square_sum', 'min_sent_amount', 'max_sent_amount',
+    'min_received_amount', 'max_received_amount', 'night_transfer_count',
+    'morning_transfer_count', 'afternoon_transfer_count', 'evening_transfer_count'] -%}
+{%- for bin in bins -%}
+    {%- do measures.append('sent_' ~ bin ~ '_count') -%}
+{%- endfor -%}
+{%- do measures.extend(['senders', 'receivers', 'first_activity_at', 'last_activity_at',
+    'first_sent_at', 'last_sent_at', 'first_received_at', 'last_received_at', 'first_block',
+    'last_block', '_version']) -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='network, asset, address, activity_date',
+    engine='MergeTree()',
+    order_by='(network, asset, address, activity_date)',
+    partition_by='toYYYYMM(activity_date)',
+    query_settings={'join_use_nulls': 0},
+    post_hook="{{ analytics_delete_emptied_rows() }}",
+) }}
+-- depends_on: {{ ref('stg_chain__blocks') }}
+-- One row per address, asset and UTC day it was active: the additive building block of the
+-- address marts. Incremental runs recompute whole touched days (every address of the day).
+with
+
+{% if is_incremental() %}
+    -- read through `in touched_days`, which sqlfluff's ST03 does not follow
+    touched_days as (  -- noqa: ST03
+        {{ analytics_touched_periods('day', 'activity_date') }}
+    ),
+
+{% endif %}
+legs as (
+    select
+        network,
+        asset,
+        address,
+        activity_date,
+        direction,
+        counterparty,
+        is_system_address,
+        is_self_transfer,
+        -- the received leg of a self-transfer repeats its sent leg: count the transfer once
+        not(direction = 'received' and is_self_transfer) as is_first_leg,
+        toHour(block_time, 'UTC') as hour_utc,
+        block_height,
+        block_time,
+        amount,
+        fee,
+        amount_bin,
+        _version
+    from {{ ref('int_analytics__address_legs') }}
+    {% if is_incremental() %}
+        where (network, activity_date) in touched_days
+    {% endif %}
+),
+
+address_days as (
+    select
+        network,
+        asset,
+        address,
+        activity_date,
+        max(is_system_address) as is_system_address,
+        countIf(is_first_leg) as transfer_count,
+        countIf(direction = 'sent') as sent_count,
+        countIf(direction = 'received') as received_count,
+        countIf(direction = 'sent' and is_self_transfer) as self_transfer_count,
+        sumIf(amount, direction = 'sent') as sent_volume,
+        sumIf(amount, direction = 'received') as received_volume,
+        sumIf(fee, direction = 'sent') as fees_paid,
+        {{ analytics_square_sum('amount', "direction = 'sent'") }} as sent_amount_square_sum,
+        {{ analytics_square_sum('amount', "direction = 'received'") }}
+            as received_amount_square_sum,
+        minIfOrNull(amount, direction = 'sent') as min_sent_amount,
+        maxIfOrNull(amount, direction = 'sent') as max_sent_amount,
+        minIfOrNull(amount, direction = 'received') as min_received_amount,
+        maxIfOrNull(amount, direction = 'received') as max_received_amount,
+        countIf(is_first_leg and hour_utc < 6) as night_transfer_count,
+        countIf(is_first_leg and hour_utc >= 6 and hour_utc < 12) as morning_transfer_count,
+        countIf(is_first_leg and hour_utc >= 12 and hour_utc < 18) as afternoon_transfer_count,
+        countIf(is_first_leg and hour_utc >= 18) as evening_transfer_count,
+        {% for bin in bins %}
+            countIf(direction = 'sent' and amount_bin = {{ loop.index }}) as sent_{{ bin }}_count,
+        {% endfor %}
+        arraySort(groupUniqArrayIf(counterparty, direction = 'received' and not is_self_transfer))
+            as senders,
+        arraySort(groupUniqArrayIf(counterparty, direction = 'sent' and not is_self_transfer))
+            as receivers,
+        min(block_time) as first_activity_at,
+        max(block_time) as last_activity_at,
+        minIfOrNull(block_time, direction = 'sent') as first_sent_at,
+        maxIfOrNull(block_time, direction = 'sent') as last_sent_at,
+        minIfOrNull(block_time, direction = 'received') as first_received_at,
+        maxIfOrNull(block_time, direction = 'received') as last_received_at,
+        min(block_height) as first_block,
+        max(block_height) as last_block,
+        max(_version) as _version
+    from legs
+    group by network, asset, address, activity_date
+)
+{{ analytics_select_recomputed(
+    'address_days', ['network', 'asset', 'address', 'activity_date'], measures,
+    '(network, activity_date) in touched_days') }}

@@ -1,0 +1,6 @@
+-- Each asset's amount-bin lower bounds (token units) as an array in bin order, from the seed.
+select
+    asset,
+    arrayMap(bin -> bin.2, arraySort(groupArray((bin_index, min_amount)))) as bin_floors
+from {{ ref('analytics_amount_bins') }}
+group by asset

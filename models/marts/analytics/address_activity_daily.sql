@@ -1,0 +1,2 @@
+{{ config(materialized='view') }}
+{{ analytics_address_period('day') }}

@@ -1,0 +1,242 @@
+{%- set bins = analytics_amount_bin_names() -%}
+{%- set measures = ['is_system_address', 'transfer_count', 'sent_count', 'received_count',
+    'self_transfer_count', 'sent_volume', 'received_volume', 'net_flow', 'fees_paid',
+    'unique_senders', 'unique_receivers', 'unique_counterparties', 'first_activity_at',
+    'last_activity_at', 'first_sent_at', 'last_sent_at', 'first_received_at',
+    'last_received_at', 'active_days', 'night_transfer_count', 'morning_transfer_count',
+    'afternoon_transfer_count', 'evening_transfer_count'] -%}
+{%- for bin in bins -%}
+    {%- do measures.append('sent_' ~ bin ~ '_count') -%}
+{%- endfor -%}
+{%- do measures.extend(['avg_sent_amount', 'min_sent_amount', 'max_sent_amount',
+    'sent_amount_variance', 'avg_received_amount', 'min_received_amount', 'max_received_amount',
+    'received_amount_variance', 'address_type', 'first_block', 'last_block', '_version']) -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='network, asset, address',
+    engine='MergeTree()',
+    order_by='(network, asset, address)',
+    query_settings={'join_use_nulls': 0},
+    post_hook="{{ analytics_delete_emptied_rows() }}",
+) }}
+-- depends_on: {{ ref('stg_chain__blocks') }}
+with
+
+{% if is_incremental() %}
+    {{ analytics_touched_block_ctes() }}
+
+    -- read through `in touched_addresses`, which sqlfluff's ST03 does not follow
+    touched_addresses as (  -- noqa: ST03
+    -- addresses with a day rebuilt from newer transfers
+        select distinct
+            network,
+            asset,
+            address
+        from {{ ref('int_analytics__address_days') }}
+        where _version > {{ analytics_watermark() }}
+        union distinct
+        -- addresses that had transfers in a block that was replaced since
+        select distinct
+            summarised.network,
+            summarised.asset,
+            summarised.address
+        from {{ this }} as summarised
+        inner join replaced_blocks on summarised.network = replaced_blocks.network
+        where replaced_blocks.block_height between summarised.first_block and summarised.last_block
+    ),
+
+{% endif %}
+address_days as (
+    select
+        network,
+        asset,
+        address,
+        activity_date,
+        is_system_address,
+        transfer_count,
+        sent_count,
+        received_count,
+        self_transfer_count,
+        sent_volume,
+        received_volume,
+        fees_paid,
+        sent_amount_square_sum,
+        received_amount_square_sum,
+        min_sent_amount,
+        max_sent_amount,
+        min_received_amount,
+        max_received_amount,
+        night_transfer_count,
+        morning_transfer_count,
+        afternoon_transfer_count,
+        evening_transfer_count,
+        {% for bin in bins %}
+            sent_{{ bin }}_count,
+        {% endfor %}
+        senders,
+        receivers,
+        first_activity_at,
+        last_activity_at,
+        first_sent_at,
+        last_sent_at,
+        first_received_at,
+        last_received_at,
+        first_block,
+        last_block,
+        _version
+    from {{ ref('int_analytics__address_days') }}
+    {% if is_incremental() %}
+        where (network, asset, address) in touched_addresses
+    {% endif %}
+),
+
+address_totals as (
+    select
+        network,
+        asset,
+        address,
+        max(is_system_address) as is_system_address,
+        sum(transfer_count) as transfer_count,
+        sum(sent_count) as sent_count,
+        sum(received_count) as received_count,
+        sum(self_transfer_count) as self_transfer_count,
+        sum(sent_volume) as sent_volume,
+        sum(received_volume) as received_volume,
+        sum(fees_paid) as fees_paid,
+        sum(sent_amount_square_sum) as sent_amount_square_sum,
+        sum(received_amount_square_sum) as received_amount_square_sum,
+        uniqExactArray(senders) as unique_senders,
+        uniqExactArray(receivers) as unique_receivers,
+        uniqExactArray(arrayConcat(senders, receivers)) as unique_counterparties,
+        min(first_activity_at) as first_activity_at,
+        max(last_activity_at) as last_activity_at,
+        min(first_sent_at) as first_sent_at,
+        max(last_sent_at) as last_sent_at,
+        min(first_received_at) as first_received_at,
+        max(last_received_at) as last_received_at,
+        count() as active_days,
+        sum(night_transfer_count) as night_transfer_count,
+        sum(morning_transfer_count) as morning_transfer_count,
+        sum(afternoon_transfer_count) as afternoon_transfer_count,
+        sum(evening_transfer_count) as evening_transfer_count,
+        {% for bin in bins %}
+            sum(sent_{{ bin }}_count) as sent_{{ bin }}_count,
+        {% endfor %}
+        min(min_sent_amount) as min_sent_amount,
+        max(max_sent_amount) as max_sent_amount,
+        min(min_received_amount) as min_received_amount,
+        max(max_received_amount) as max_received_amount,
+        min(first_block) as first_block,
+        max(last_block) as last_block,
+        max(_version) as _version
+    from address_days
+    group by network, asset, address
+),
+
+thresholds as (
+    select
+        asset as threshold_asset,
+        exchange_min_counterparties,
+        exchange_min_transfers,
+        whale_min_volume,
+        hub_min_counterparties,
+        active_min_transfers
+    from {{ ref('analytics_address_type_thresholds') }}
+),
+
+default_thresholds as (
+    select
+        exchange_min_counterparties,
+        exchange_min_transfers,
+        whale_min_volume,
+        hub_min_counterparties,
+        active_min_transfers
+    from thresholds
+    where threshold_asset = '_default'
+),
+
+present_assets as (
+    select distinct asset
+    from address_totals
+),
+
+-- thresholds of each asset present, '_default' for assets the seed does not list
+asset_thresholds as (
+    select
+        present_assets.asset as threshold_asset,
+{%- for rule in ['exchange_min_counterparties', 'exchange_min_transfers', 'whale_min_volume',
+    'hub_min_counterparties', 'active_min_transfers'] %}
+        if(
+            thresholds.threshold_asset = '', default_thresholds.{{ rule }}, thresholds.{{ rule }}
+        ) as {{ rule }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    from present_assets
+    left join thresholds on present_assets.asset = thresholds.threshold_asset
+    cross join default_thresholds
+),
+
+address_profiles as (
+    select
+        address_totals.network,
+        address_totals.asset,
+        address_totals.address,
+        address_totals.is_system_address,
+        address_totals.transfer_count,
+        address_totals.sent_count,
+        address_totals.received_count,
+        address_totals.self_transfer_count,
+        address_totals.sent_volume,
+        address_totals.received_volume,
+        address_totals.received_volume - address_totals.sent_volume as net_flow,
+        address_totals.fees_paid,
+        address_totals.unique_senders,
+        address_totals.unique_receivers,
+        address_totals.unique_counterparties,
+        address_totals.first_activity_at,
+        address_totals.last_activity_at,
+        address_totals.first_sent_at,
+        address_totals.last_sent_at,
+        address_totals.first_received_at,
+        address_totals.last_received_at,
+        address_totals.active_days,
+        address_totals.night_transfer_count,
+        address_totals.morning_transfer_count,
+        address_totals.afternoon_transfer_count,
+        address_totals.evening_transfer_count,
+        {% for bin in bins %}
+            address_totals.sent_{{ bin }}_count,
+        {% endfor %}
+        address_totals.sent_volume / nullIf(address_totals.sent_count, 0) as avg_sent_amount,
+        address_totals.min_sent_amount,
+        address_totals.max_sent_amount,
+        {{ analytics_variance('address_totals.sent_count', 'address_totals.sent_volume',
+            'address_totals.sent_amount_square_sum') }} as sent_amount_variance,
+        address_totals.received_volume / nullIf(address_totals.received_count, 0)
+            as avg_received_amount,
+        address_totals.min_received_amount,
+        address_totals.max_received_amount,
+        {{ analytics_variance('address_totals.received_count', 'address_totals.received_volume',
+            'address_totals.received_amount_square_sum') }} as received_amount_variance,
+        -- first matching rule wins
+        multiIf(
+            address_totals.is_system_address, 'system',
+            address_totals.unique_senders >= asset_thresholds.exchange_min_counterparties
+            and address_totals.unique_receivers >= asset_thresholds.exchange_min_counterparties
+            and address_totals.transfer_count >= asset_thresholds.exchange_min_transfers,
+            'exchange',
+            greatest(address_totals.sent_volume, address_totals.received_volume)
+            >= asset_thresholds.whale_min_volume, 'whale',
+            address_totals.unique_counterparties >= asset_thresholds.hub_min_counterparties, 'hub',
+            address_totals.transfer_count >= asset_thresholds.active_min_transfers, 'active',
+            'retail'
+        ) as address_type,
+        address_totals.first_block,
+        address_totals.last_block,
+        address_totals._version
+    from address_totals
+    inner join asset_thresholds on address_totals.asset = asset_thresholds.threshold_asset
+)
+{{ analytics_select_recomputed(
+    'address_profiles', ['network', 'asset', 'address'], measures,
+    '(network, asset, address) in touched_addresses') }}

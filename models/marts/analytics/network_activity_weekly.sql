@@ -1,0 +1,2 @@
+{{ analytics_period_activity_config() }}
+{{ analytics_period_activity('week') }}
