@@ -1,28 +1,53 @@
-"""`substrate-loader`: generate synthetic block streams, load blocks into ClickHouse, show status."""
+"""`substrate-loader`: land decoded Substrate blocks in ClickHouse raw tables, or generate SYNTHETIC ones.
+
+  substrate-loader load --network NAME PATH...            canonical NDJSON (.gz/.zst) or Sidecar JSON
+  substrate-loader load --network NAME --from-table DB.TABLE   a block_stream table, engine-side
+  substrate-loader generate --network NAME --blocks N --seed S OUT
+  substrate-loader status
+
+The target is embedded chDB in $FLOWS_CHDB_PATH (default ./.chdb); a server with --url or
+FLOWS_TARGET=prod and CLICKHOUSE_HOST/PORT/USER/PASSWORD/SECURE. Exit status: 0 all loaded,
+1 something was quarantined (see the quarantine table), 2 an error stopped the load.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from loader.networks import UnknownNetworkError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (UnknownNetworkError, ValueError, FileNotFoundError) as error:
+    except (UnknownNetworkError, ValueError, FileNotFoundError, ConnectionError) as error:
         print(f"substrate-loader: error: {error}", file=sys.stderr)
         return 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="substrate-loader", description=__doc__)
+    parser = argparse.ArgumentParser(prog="substrate-loader", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    load = commands.add_parser("load", help="land blocks from files or a block_stream table")
+    load.add_argument("--network", required=True)
+    load.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="NDJSON file, Sidecar JSON file or folder")
+    load.add_argument("--from-table", metavar="DB.TABLE", help="copy a block_stream table engine-side")
+    load.add_argument("--batch-mb", type=int, default=64, help="NDJSON batch size in MiB (default 64)")
+    _add_target(load)
+    load.set_defaults(run=_load)
+
+    show = commands.add_parser("status", help="what is loaded, per network and source")
+    _add_target(show)
+    show.set_defaults(run=_status)
 
     gen = commands.add_parser("generate", help="write a deterministic SYNTHETIC block stream (canonical NDJSON)")
     gen.add_argument("--network", required=True)
@@ -31,6 +56,72 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("out", type=Path, help="output file: .ndjson, .ndjson.gz or .ndjson.zst")
     gen.set_defaults(run=_generate)
     return parser
+
+
+def _add_target(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="a ClickHouse server, http(s)://user:password@host:port (default: chDB)")
+    parser.add_argument("--chdb-path", help="chDB data folder (default $FLOWS_CHDB_PATH or ./.chdb)")
+    parser.add_argument("--database", help="raw database (default $FLOWS_RAW_DATABASE or substrate_raw)")
+
+
+def _load(args: argparse.Namespace) -> int:
+    from loader.api import load_files, load_table
+    from loader.connection import connect
+    from loader.networks import get_network
+
+    get_network(args.network)
+    if bool(args.paths) == bool(args.from_table):
+        raise ValueError("give either PATH... or --from-table DB.TABLE")
+    for path in args.paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    client = connect(args.url, args.chdb_path)
+    try:
+        with _progress(args.paths) as progress:
+            if args.from_table:
+                summary = load_table(client, args.network, args.from_table, args.database, progress)
+            else:
+                summary = load_files(client, args.network, args.paths, args.database, args.batch_mb << 20, progress)
+    finally:
+        client.close()
+    print(f"substrate-loader: {args.network}: {summary.line()}", file=sys.stderr)
+    if summary.quarantined:
+        print(f"substrate-loader: {summary.quarantined} record(s) quarantined: see the quarantine table "
+              "(source, location file:line, raw_text, reason)", file=sys.stderr)
+        return 1
+    return 0
+
+
+@contextmanager
+def _progress(paths: list[Path]) -> Iterator[Any]:
+    """A byte progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    total = sum(p.stat().st_size for p in paths if p.is_file()) or None
+    with tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, desc="loading") as bar:
+        yield bar.update
+
+
+def _status(args: argparse.Namespace) -> int:
+    from loader.api import STATUS_COLUMNS, status
+    from loader.connection import connect
+
+    client = connect(args.url, args.chdb_path)
+    try:
+        rows = status(client, args.database)
+    finally:
+        client.close()
+    if not rows:
+        print("nothing loaded yet")
+        return 0
+    table = [STATUS_COLUMNS] + [tuple(str(row[c]) for c in STATUS_COLUMNS) for row in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(STATUS_COLUMNS))]
+    for row in table:
+        print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
+    return 0
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -93,3 +93,24 @@ create table if not exists {db}.block_replacements
 )
 engine = MergeTree
 order by (network, block_height, replaced_at);
+
+-- Loader bookkeeping (not a dbt source): one 'started' row when a batch begins and one
+-- 'committed' row with its counts once its blocks rows are written. A batch with no
+-- 'committed' row was interrupted: the next load deletes its uncommitted rows. `load_id`s are
+-- allocated from here (max + 1), which is why one loader at a time may write a raw database.
+create table if not exists {db}.loads
+(
+    load_id UInt64,
+    network LowCardinality(String),
+    source String,
+    status LowCardinality(String),
+    blocks UInt64,
+    extrinsics UInt64,
+    events UInt64,
+    skipped UInt64,
+    replaced UInt64,
+    quarantined UInt64,
+    recorded_at DateTime64(3, 'UTC')
+)
+engine = MergeTree
+order by (load_id, recorded_at);

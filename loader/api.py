@@ -1,0 +1,87 @@
+"""The loader's Python API (the CLI and `follow` use it): load files or a table, report status.
+
+    client = connect()                      # or an existing clickhouse-connect client
+    summary = load_files(client, "torus", [Path("blocks.ndjson.zst")])
+    summary = load_table(client, "torus", "old_db.block_stream")
+    rows = status(client)
+
+Files: canonical NDJSON (.ndjson/.jsonl, optionally .gz/.zst); Sidecar block JSON (*.json files,
+or folders of them). One loader at a time per raw database (see loader/landing.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from loader.block_stream import load_block_stream
+from loader.connection import raw_database
+from loader.landing import Landing, LoadSummary
+from loader.networks import get_network
+from loader.ndjson import DEFAULT_BATCH_BYTES, load_ndjson_file
+from loader.schema import checked_identifier, ensure_schema
+from loader.sidecar import load_sidecar
+
+Progress = Callable[[int], None]
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.is_dir() or path.suffix == ".json"
+
+
+def load_files(client: Any, network: str, paths: Sequence[Path | str], database: str | None = None,
+               batch_bytes: int = DEFAULT_BATCH_BYTES, progress: Progress | None = None) -> LoadSummary:
+    """Land the files in order; a later file's version of a block replaces an earlier one's."""
+    get_network(network)  # an unknown network fails before anything is read or written
+    files = [Path(p) for p in paths]
+    for path in files:
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    landing = Landing(client, network, database or raw_database())
+    summary = LoadSummary()
+    for path in files:
+        if is_sidecar(path):
+            summary.add(load_sidecar(landing, [path], progress))
+        else:
+            summary.add(load_ndjson_file(landing, path, batch_bytes, progress))
+    return summary
+
+
+def load_table(client: Any, network: str, table: str, database: str | None = None,
+               progress: Progress | None = None) -> LoadSummary:
+    """Copy a `block_stream` table (DB.TABLE) engine-side."""
+    get_network(network)
+    return load_block_stream(Landing(client, network, database or raw_database()), table, progress)
+
+
+STATUS_SQL = """
+with
+    current_blocks as (
+        select network, block_height, argMax(source, load_id) as source, argMax(event_count, load_id) as event_count,
+               max(loaded_at) as loaded_at
+        from {db}.blocks group by network, block_height
+    ),
+    loaded as (
+        select network, source, count() as blocks, min(block_height) as first_height, max(block_height) as last_height,
+               sum(event_count) as events, max(loaded_at) as last_load
+        from current_blocks group by network, source
+    ),
+    quarantined as (select network, source, count() as quarantined from {db}.quarantine group by network, source),
+    replaced as (select network, count() as replacements from {db}.block_replacements group by network)
+select network, source, blocks, first_height, last_height, events, last_load, quarantined, replacements
+from loaded full outer join quarantined using (network, source)
+left join replaced using (network)
+order by network, source
+"""
+
+STATUS_COLUMNS = ("network", "source", "blocks", "first_height", "last_height", "events", "last_load",
+                  "quarantined", "replacements")
+
+
+def status(client: Any, database: str | None = None) -> list[dict[str, Any]]:
+    """What is loaded, per network and source."""
+    db = checked_identifier(database or raw_database())
+    ensure_schema(client, db)
+    rows = client.query(STATUS_SQL.replace("{db}", db)).result_rows
+    return [dict(zip(STATUS_COLUMNS, row, strict=True)) for row in rows]

@@ -1,0 +1,117 @@
+"""Canonical NDJSON files (plain, .gz, .zst): cut into batches of whole lines, landed by the engine.
+
+Python only decompresses and cuts at newlines; parsing and checking happen in ClickHouse
+(landing.STAGE_FILL). Memory stays bounded by the batch size whatever the file size.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import zstandard
+
+from loader.landing import Landing, LineBatch, LoadSummary
+
+DEFAULT_BATCH_BYTES = 64 << 20
+SNIFF_LINES = 50
+
+
+class NotABlockStream(ValueError):
+    pass
+
+
+def open_stream(path: Path) -> BinaryIO:
+    """The decompressed bytes of a file, by extension."""
+    return decompressing(path, path.open("rb"))
+
+
+def decompressing(path: Path, raw: BinaryIO) -> BinaryIO:
+    if path.name.endswith(".gz"):
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    if path.name.endswith(".zst"):
+        return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True, read_across_frames=True)  # type: ignore[return-value]
+    return raw
+
+
+def batches(stream: BinaryIO, source: str, batch_bytes: int, on_read: Callable[[], None] | None = None) -> Iterator[LineBatch]:
+    """Batches of whole lines, numbered from 1 across the file."""
+    first_line, rest = 1, b""
+    while True:
+        chunk = stream.read(batch_bytes)
+        if on_read:
+            on_read()
+        if not chunk:
+            break
+        data = rest + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:  # one line longer than a batch: keep reading until it ends
+            rest = data
+            continue
+        payload, rest = data[:cut], data[cut:]
+        yield LineBatch(payload, source, first_line)
+        first_line += payload.count(b"\n")
+    if rest:
+        yield LineBatch(rest + b"\n", source, first_line)
+
+
+def sniff(path: Path) -> None:
+    """Refuse a file none of whose first lines is a block: it is not a block stream at all."""
+    with open_stream(path) as stream:
+        head = io.BufferedReader(stream).read(1 << 20)  # type: ignore[arg-type]
+    lines = [line for line in head.split(b"\n")[:SNIFF_LINES] if line.strip()]
+    if not lines:
+        return
+    for line in lines:
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(value, dict) and "block_height" in value:
+            return
+    raise NotABlockStream(
+        f"{path}: not a block stream: none of its first {len(lines)} lines is a JSON object with block_height "
+        "(canonical NDJSON: one block per line, see README 'Loading blocks')"
+    )
+
+
+def load_ndjson_file(landing: Landing, path: Path, batch_bytes: int = DEFAULT_BATCH_BYTES,
+                     progress: Callable[[int], None] | None = None) -> LoadSummary:
+    summary = LoadSummary()
+    source = str(path)
+    try:
+        sniff(path)
+    except NotABlockStream as error:
+        with open_stream(path) as stream:
+            head = stream.read(4096).decode("utf-8", "replace")
+        summary.quarantined += landing.quarantine_texts([(source, source, head, str(error))])
+        raise
+    batches_seen, next_line = 0, 1
+    with path.open("rb") as raw_file:
+        position = 0
+
+        def on_read() -> None:
+            nonlocal position
+            if progress:
+                now = raw_file.tell()
+                progress(now - position)
+                position = now
+
+        stream = decompressing(path, raw_file)
+        try:
+            for batch in batches(stream, source, batch_bytes, on_read):
+                batches_seen += 1
+                next_line = batch.first_line + batch.payload.count(b"\n")
+                summary.add(landing.land(batch))
+        except (OSError, EOFError, zstandard.ZstdError) as error:
+            # A corrupt or truncated compressed file: what was read is loaded; the rest is named.
+            reason = f"{path}: could not read from line {next_line} on: {error}"
+            summary.quarantined += landing.quarantine_texts([(source, f"{source}:{next_line}", "", reason)])
+    if batches_seen == 0:
+        summary.quarantined += landing.quarantine_texts([(source, source, "", "empty file: no blocks")])
+    return summary
+
