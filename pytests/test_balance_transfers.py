@@ -49,11 +49,13 @@ def utc(ms: int) -> datetime:
 
 
 def load_raw(chdb_path: Path, blocks: list[Block], load_id: int) -> None:
-    """Writes blocks as one load batch: replaced versions' rows deleted, events, then blocks."""
+    """Writes blocks as one load batch: replaced versions' rows deleted, new events, then blocks."""
     client = clickhouse_connect.get_client(interface="chdb", path=str(chdb_path))
     try:
         ensure_schema(client, RAW)
         now = datetime.now(tz=timezone.utc)
+        landed = {(n, h, s) for n, h, s in client.query(
+            f"select network, block_height, block_hash from {RAW}.events group by all").result_rows}
         for block in blocks:  # a block whose hash changed loses its old rows first (loader contract)
             client.command(
                 f"delete from {RAW}.events where network = {{n:String}} and block_height = {{h:UInt32}}"
@@ -61,6 +63,8 @@ def load_raw(chdb_path: Path, blocks: list[Block], load_id: int) -> None:
                 parameters={"n": block.network, "h": block.height, "s": block.hash()})
         event_rows = []
         for block in blocks:
+            if (block.network, block.height, block.hash()) in landed:
+                continue  # same hash again: events stay as they are, only `blocks` gets the new load
             time = utc(T0 + block.height * 8000)
             for index, event in enumerate(block.events):
                 phase = "apply_extrinsic" if event.extrinsic_index is not None else "finalization"
@@ -98,21 +102,128 @@ def fee_paid(who: str, actual_fee: int, extrinsic: int, tip: int = 0) -> Event:
                  extrinsic)
 
 
-def test_torus_transfer_fee_and_failed_extrinsic(chdb_path: Path) -> None:
+A, B, C, D = "5CqxA", "5HgRB", "5CoSC", "5DoVD"  # Torus accounts (shortened SS58)
+COLD, HOT = "5Evbcold", "5F4thot"  # Bittensor coldkey / hotkey
+P1, P2 = "14ShP1", "16ZLP2"  # Polkadot accounts
+U128_MAX = 2**128 - 1
+
+FIRST_LOAD = [
+    Block("torus", 10, [
+        Event("Balances", "Transfer", {"from": A, "to": B, "amount": 123456789012345678901234567}, 1),
+        fee_paid(A, 149442879641600, 1, tip=1000),
+        # Extrinsic 2 failed: its transfer is excluded, extrinsic 1's (same block) is not.
+        Event("Balances", "Transfer", ["A", "C", 5 * 10**18], 2),
+        Event("System", "ExtrinsicFailed", {"dispatch_error": {"Module": {"index": 12}}}, 2),
+    ]),
+    Block("torus", 11, [Event("Torus0", "StakeAdded", [A, D, 13000340975772328810068], 0)]),
+    Block("bittensor", 5, [
+        Event("SubtensorModule", "EmissionReceived", [HOT, 1_000_000_000]),
+        Event("SubtensorModule", "StakeAdded", [HOT, 999_999_000], 1),
+        fee_paid(COLD, 100838543, 1),
+    ]),
+    Block("polkadot", 1_248_327, [  # the last block with 12 DOT decimals
+        Event("Balances", "Transfer", [P1, P2, 10_000_000_000_000], 1),
+        Event("TransactionPayment", "TransactionFeePaid", [P1, 15_900_000_000, 0], 1),
+    ]),
+]
+SECOND_LOAD = [
+    Block("torus", 12, [Event("Balances", "Transfer", {"from": B, "to": A, "amount": 2 * 10**18}, 0)]),
+    Block("polkadot", 1_248_328, [  # from here on DOT has 10 decimals
+        Event("Balances", "Transfer", {"from": P1, "to": P2, "amount": 10_000_000_000_000}, 1),
+    ]),
+    Block("bittensor", 6, [
+        Event("Balances", "Transfer", {"from": COLD, "to": HOT, "amount": U128_MAX}, 1),  # >= 10^20 TAO
+        Event("Balances", "Transfer", {"from": COLD, "to": HOT, "amount": 2**64 * 1000}, 2),
+        Event("Balances", "Transfer", {"from": COLD, "to": HOT, "amount": "12abc"}, 3),
+    ]),
+]
+FIRST_ROWS = [
+    ("bittensor", 5, 0, "", "emission", HOT, "TAO", "1", "0", "emission", True, False, 1),
+    ("bittensor", 5, 1, "5-1", "", HOT, "TAO", "0.999999", "0", "stake_added_legacy", False, False, 1),
+    ("polkadot", 1248327, 0, "1248327-1", P1, P2, "DOT", "10", "0.0159", "transfer", False, False, 1),
+    ("torus", 10, 0, "10-1", A, B, "TOR", "123456789.012345678901234567", "0.0001494428796416", "transfer",
+     False, False, 1),
+    ("torus", 11, 0, "11-0", A, D, "TOR", "13000.340975772328810068", "0", "stake_added", False, False, 1),
+]
+SECOND_ROWS = [
+    ("bittensor", 6, 1, "6-2", COLD, HOT, "TAO", "18446744073709.551616", "0", "transfer", False, False, 2),
+    ("polkadot", 1248328, 0, "1248328-1", P1, P2, "DOT", "1000", "0", "transfer", False, False, 2),
+    ("torus", 12, 0, "12-0", B, A, "TOR", "2", "0", "transfer", False, False, 2),
+]
+
+
+def by_key(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return sorted(rows, key=lambda row: (row[0], row[1], row[2]))
+
+
+def rejected(chdb_path: Path) -> list[tuple[Any, ...]]:
+    return query(chdb_path, """
+        select network, block_height, event_index, reject_reason, amount_text
+        from substrate_flows.balance_transfers_rejected order by network, block_height, event_index""")
+
+
+def table_state(chdb_path: Path) -> list[tuple[Any, ...]]:
+    """Active parts and mutations of this part's tables: what a run that changes nothing keeps."""
+    return query(chdb_path, """
+        select table, count(), sum(rows), (select count() from system.mutations where database = 'substrate_flows')
+        from system.parts where database = 'substrate_flows' and active
+          and table in ('balance_transfers', 'int_transfers_extracted')
+        group by table order by table""")
+
+
+def test_incremental_in_two_loads_equals_full_refresh(chdb_path: Path) -> None:
+    load_raw(chdb_path, FIRST_LOAD, load_id=1)
+    build(chdb_path)
+    assert transfers(chdb_path) == FIRST_ROWS
+    load_raw(chdb_path, SECOND_LOAD, load_id=2)
+    build(chdb_path)
+    incremental = transfers(chdb_path)
+    assert incremental == by_key(FIRST_ROWS + SECOND_ROWS)
+    assert rejected(chdb_path) == [
+        ("bittensor", 6, 0, "amount_exceeds_decimal128_18", f'"{U128_MAX}"'),
+        ("bittensor", 6, 2, "amount_not_an_unsigned_integer", '"12abc"'),
+    ]
+    build(chdb_path, "--full-refresh")
+    assert transfers(chdb_path) == incremental
+
+
+def test_run_with_nothing_new_changes_nothing_and_replay_shows_each_transfer_once(chdb_path: Path) -> None:
+    load_raw(chdb_path, FIRST_LOAD, load_id=1)
+    build(chdb_path)
+    state = table_state(chdb_path)
+    build(chdb_path)  # nothing new: no insert, no delete
+    assert table_state(chdb_path) == state
+    assert transfers(chdb_path) == FIRST_ROWS
+    # Replay: the same blocks (same hashes) committed again by a later load.
+    load_raw(chdb_path, FIRST_LOAD, load_id=2)
+    build(chdb_path)
+    assert transfers(chdb_path) == [row[:-1] + (2,) for row in FIRST_ROWS]
+    assert query(chdb_path, """
+        select count(), uniqExact(network, block_height, event_index) from substrate_flows.balance_transfers
+        """) == [(len(FIRST_ROWS), len(FIRST_ROWS))]
+
+
+def test_reloaded_block_with_new_hash_replaces_its_transfers(chdb_path: Path) -> None:
+    load_raw(chdb_path, FIRST_LOAD, load_id=1)
+    build(chdb_path)
     load_raw(chdb_path, [
-        Block("torus", 10, [
-            Event("Balances", "Transfer", {"from": "A", "to": "B", "amount": 10**18}, 1),
-            fee_paid("A", 149442879641600, 1, tip=1000),
-            # Extrinsic 2 failed: its transfer is excluded, extrinsic 1's is not.
-            Event("Balances", "Transfer", ["A", "C", 5 * 10**18], 2),
-            Event("System", "ExtrinsicFailed", {"dispatch_error": {"Module": {"index": 12}}}, 2),
-        ]),
-        Block("torus", 11, [
-            Event("Torus0", "StakeAdded", ["A", "D", 13000340975772328810068], 0),
-        ]),
-    ], load_id=1)
+        Block("torus", 10, [Event("System", "Remarked", {"sender": A, "hash": "0x00"}, 0)], block_hash="0xfork10"),
+        Block("torus", 11, [Event("Balances", "Transfer", [C, A, 9 * 10**18], 1)], block_hash="0xfork11"),
+    ], load_id=2)
     build(chdb_path)
     assert transfers(chdb_path) == [
-        ("torus", 10, 0, "10-1", "A", "B", "TOR", "1", "0.0001494428796416", "transfer", False, False, 1),
-        ("torus", 11, 0, "11-0", "A", "D", "TOR", "13000.340975772328810068", "0", "stake_added", False, False, 1),
-    ]
+        row for row in FIRST_ROWS if row[0] != "torus"
+    ] + [("torus", 11, 0, "11-1", C, A, "TOR", "9", "0", "transfer", False, False, 2)]
+    assert query(chdb_path, """
+        select block_height, row_kind, _version from substrate_flows.int_transfers_extracted
+        where network = 'torus' order by block_height, row_kind""") == [
+        (10, "block", 2), (11, "block", 2), (11, "transfer", 2)]
+
+
+def test_chain_without_settings_is_rejected_and_fails_the_build(chdb_path: Path) -> None:
+    load_raw(chdb_path, [Block("rococo", 7, [Event("Balances", "Transfer", [A, B, 10**12], 1)])], load_id=1)
+    done = run_dbt(["build", "--select", "+balance_transfers", "balance_transfers_rejected"], chdb_path, check=False)
+    assert done.returncode != 0
+    assert "FAIL 1 assert_every_network_has_settings" in done.stdout
+    assert query(chdb_path, "select count() from substrate_flows.balance_transfers") == [(0,)]
+    assert rejected(chdb_path) == [("rococo", 7, 0, "no_network_settings", "1000000000000")]
