@@ -173,7 +173,7 @@ select s.block_height, s.line_no, s.block_hash, c.committed_hash, c.committed_lo
 from {stage} as s
 inner join winners as w on s.block_height = w.block_height and s.line_no = w.last_line_no
 left join committed as c on s.block_height = c.block_height
-where s.block_hash != c.committed_hash
+where s.problem = '' and s.block_hash != c.committed_hash
 settings join_use_nulls = 0
 """
 
@@ -183,7 +183,7 @@ insert into {db}.events (network, block_height, block_hash, block_time, extrinsi
 select {network:String}, s.block_height, s.block_hash, s.block_time, e.extrinsic_index, e.index, e.phase,
     e.module_id, e.event_id, e.attributes, s.source, {load_id:UInt64}, fromUnixTimestamp64Milli({loaded_at:Int64}, 'UTC')
 from {stage} as s array join s.events as e
-where s.line_no in (select line_no from {plan})
+where s.problem = '' and s.line_no in (select line_no from {plan})
 """
 
 INSERT_EXTRINSICS = """
@@ -192,7 +192,7 @@ insert into {db}.extrinsics (network, block_height, block_hash, block_time, extr
 select {network:String}, s.block_height, s.block_hash, s.block_time, x.index, x.hash, ifNull(x.signer, ''),
     x.call_module, x.call_function, x.success, x.pays_fee, s.source, {load_id:UInt64}, fromUnixTimestamp64Milli({loaded_at:Int64}, 'UTC')
 from {stage} as s array join s.extrinsics as x
-where s.line_no in (select line_no from {plan})
+where s.problem = '' and s.line_no in (select line_no from {plan})
 """
 
 INSERT_BLOCKS = """
@@ -200,7 +200,7 @@ insert into {db}.blocks (network, block_height, block_hash, block_time, extrinsi
 select {network:String}, block_height, block_hash, block_time, length(extrinsics), length(events), source,
     {load_id:UInt64}, fromUnixTimestamp64Milli({loaded_at:Int64}, 'UTC')
 from {stage}
-where line_no in (select line_no from {plan})
+where problem = '' and line_no in (select line_no from {plan})
 """
 
 INSERT_REPLACEMENTS = """
@@ -210,11 +210,16 @@ from {plan}
 where old_block_hash != ''
 """
 
+# A record already quarantined by an earlier load of the same input is not written twice.
 INSERT_QUARANTINE = """
 insert into {db}.quarantine (network, source, location, raw_text, reason, load_id, quarantined_at)
 select {network:String}, source, location, raw, problem, {load_id:UInt64}, fromUnixTimestamp64Milli({loaded_at:Int64}, 'UTC')
 from {stage}
 where problem not in ('', '~exact')
+    and (source, location, cityHash64(raw)) not in (
+        select source, location, cityHash64(raw_text) from {db}.quarantine
+        where network = {network:String} and source in (select distinct source from {stage})
+    )
 """
 
 # Blocks of a few thousand rows keep memory bounded with long lines; the loader never inserts two
@@ -427,15 +432,14 @@ class Landing:
         self.client.command(sql(INSERT_QUARANTINE, **names), parameters=p)
         superseded = self._quarantine_superseded(batch, stage, load_id)
         counts = self.client.query(
-            f"select count(), sum(length(events)), sum(length(extrinsics)) from {stage} where line_no in (select line_no from {plan})"
+            f"select count(), sum(length(events)), sum(length(extrinsics)) from {stage} where problem = '' and line_no in (select line_no from {plan})"
         ).result_rows[0]
-        quarantined = int(self.client.command(
-            f"select count() from {self.db}.quarantine where network = {{network:String}} and load_id = {{load_id:UInt64}}",
-            parameters=p,
-        ))
+        quarantined = int(self.client.command(f"select count() from {stage} where problem not in ('', {{flag:String}})",
+                                              parameters={"flag": NEEDS_EXACT_PATH}))
         return LoadSummary(
             blocks=int(counts[0]), events=int(counts[1] or 0), extrinsics=int(counts[2] or 0),
-            skipped=int(readable) - int(counts[0]) - superseded, replaced=len(replaced_heights), quarantined=quarantined,
+            skipped=int(readable) - int(counts[0]) - superseded, replaced=len(replaced_heights),
+            quarantined=quarantined + superseded,
         )
 
     def _quarantine_superseded(self, batch: LineBatch, stage: str, load_id: int) -> int:
@@ -454,17 +458,28 @@ class Landing:
         )
 
     def quarantine_texts(self, rows: Iterable[tuple[str, str, str, str]], load_id: int | None = None) -> int:
-        """Quarantine records read in Python (source, location, raw text, reason); returns the count."""
+        """Quarantine records read in Python (source, location, raw text, reason); returns how many
+        there were (a record an earlier load of the same input already wrote is not written again)."""
         rows = list(rows)
         if not rows:
             return 0
-        load_id = load_id if load_id is not None else self.allocate_load_id()
-        self.client.insert(
-            f"{self.db}.quarantine",
-            [(self.network, s, loc, raw, reason, load_id) for s, loc, raw, reason in rows],
-            column_names=["network", "source", "location", "raw_text", "reason", "load_id"],
-        )
+        known = set(self.client.query(
+            f"select source, location, cityHash64(raw_text) from {self.db}.quarantine "
+            "where network = {network:String} and has({sources:Array(String)}, source)",
+            parameters={"network": self.network, "sources": sorted({r[0] for r in rows})},
+        ).result_rows)
+        new = [r for r in rows if (r[0], r[1], self._hash(r[2])) not in known]
+        if new:
+            load_id = load_id if load_id is not None else self.allocate_load_id()
+            self.client.insert(
+                f"{self.db}.quarantine",
+                [(self.network, s, loc, raw, reason, load_id) for s, loc, raw, reason in new],
+                column_names=["network", "source", "location", "raw_text", "reason", "load_id"],
+            )
         return len(rows)
+
+    def _hash(self, text: str) -> int:
+        return int(self.client.command("select cityHash64({t:String})", parameters={"t": text}))
 
 
 # ----- exact path and row encoding ---------------------------------------------------------------
