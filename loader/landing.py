@@ -384,17 +384,23 @@ class Landing:
                                 parameters={**parameters, "path": path}, settings=_JSON_SETTINGS)
 
     def _stage_rows(self, stage: str, payload: bytes) -> None:
-        """Stage pre-numbered TabSeparated rows: from a file chDB reads, or sent to a server for input()."""
+        """Stage pre-numbered TabSeparated rows: from a file chDB reads, or, on a server, from a lines
+        table filled by a plain insert (clickhouse-connect raw_insert: the rows are data, not SQL)."""
         columns = "line_no, source, location, line, original, exact"
         if self.embedded:
             relation = f"(select {columns} from file({{path:String}}, 'TabSeparated', '{LINE_COLUMNS}'))"
             with _temp_file(payload) as path:
                 self.client.command(sql(STAGE_FILL, stage=stage, relation=relation),
                                     parameters={**PATTERNS, "path": path}, settings=_JSON_SETTINGS)
-        else:
-            relation = f"(select {columns} from input('{LINE_COLUMNS}'))"
-            self.client.command(sql(STAGE_FILL, stage=stage, relation=relation) + " format TabSeparated",
-                                parameters=dict(PATTERNS), data=payload, settings=_JSON_SETTINGS)
+            return
+        lines = stage.replace("loader_stage_", "loader_lines_")
+        self.client.command(f"create table {lines} ({LINE_COLUMNS}) engine = Memory")
+        try:
+            self.client.raw_insert(lines, [c.strip() for c in columns.split(",")], payload, fmt="TabSeparated")
+            self.client.command(sql(STAGE_FILL, stage=stage, relation=f"(select {columns} from {lines})"),
+                                parameters=dict(PATTERNS), settings=_JSON_SETTINGS)
+        finally:
+            self.client.command(f"drop table if exists {lines}")
 
     def _take_exact_path(self, stage: str) -> None:
         rows = self.client.query(

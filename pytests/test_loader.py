@@ -1,0 +1,306 @@
+"""`substrate-loader load` / `status`: every input format, bad input, re-load, resume, replacement."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from loader.api import load_files, load_table, status
+from loader.cli import main
+from loader.connection import connect
+from loader.generate import generate
+from loader.landing import Landing, LineBatch, number_lines
+
+DATA = Path(__file__).parent / "data" / "loader"
+BAD = DATA / "bad_lines.ndjson"
+DB = "substrate_raw"
+
+
+@pytest.fixture
+def client(chdb_path: Path) -> Iterator[Any]:
+    c = connect(chdb_path=chdb_path)
+    yield c
+    c.close()
+
+
+def rows(client: Any, sql: str, **parameters: Any) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in client.query(sql, parameters=parameters).result_rows]
+
+
+def table_counts(client: Any) -> tuple[int, ...]:
+    return tuple(rows(client, f"select (select count() from {DB}.blocks), (select count() from {DB}.events), "
+                              f"(select count() from {DB}.extrinsics), (select count() from {DB}.quarantine)")[0])
+
+
+# ----- canonical NDJSON -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".ndjson", ".ndjson.gz", ".ndjson.zst"])
+def test_load_generated_stream_then_reload_adds_nothing(client: Any, tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"torus{suffix}"
+    made = generate("torus", 120, 5, path)
+    first = load_files(client, "torus", [path])
+    assert (first.blocks, first.events, first.extrinsics, first.quarantined) == (120, made.events, made.extrinsics, 0)
+    assert table_counts(client) == (120, made.events, made.extrinsics, 0)
+    again = load_files(client, "torus", [path])
+    assert (again.blocks, again.events, again.skipped, again.replaced) == (0, 0, 120, 0)
+    assert table_counts(client) == (120, made.events, made.extrinsics, 0)
+    assert again.load_ids[0] > first.load_ids[-1]
+
+
+def test_small_batches_give_the_same_rows_and_increasing_load_ids(client: Any, tmp_path: Path) -> None:
+    path = tmp_path / "b.ndjson"
+    made = generate("bittensor", 90, 1, path)
+    summary = load_files(client, "bittensor", [path], batch_bytes=40_000)
+    assert len(summary.load_ids) > 5 and summary.load_ids == sorted(set(summary.load_ids))
+    assert table_counts(client) == (90, made.events, made.extrinsics, 0)
+    per_block = rows(client, f"select count(), uniqExact(load_id) from {DB}.blocks")[0]
+    assert per_block == (90, len(summary.load_ids))
+
+
+BAD_REASONS = [
+    (2, "invalid JSON (truncated or malformed line)"),
+    (3, "invalid JSON (truncated or malformed line)"),
+    (4, "not a block: a JSON Array instead of an object"),
+    (5, "block_height missing"),
+    (6, "block_height is not an unsigned 32-bit integer: abc"),
+    (7, "block_hash is not a 0x-prefixed hex string: 123"),
+    (8, "block_timestamp missing"),
+    (9, "events is not an array but Object"),
+    (10, "events[1]: module_id missing"),
+    (11, "events[0]: index is not an unsigned integer: x"),
+    (14, "events missing"),
+    (15, "events[0]: phase is not initialization, apply_extrinsic or finalization: bogus"),
+    (16, "two events with the same index"),
+]
+
+
+def test_bad_lines_are_quarantined_with_file_line_and_reason(chdb_path: Path) -> None:
+    assert main(["load", "--network", "torus", "--chdb-path", str(chdb_path), str(BAD)]) == 1
+    client = connect(chdb_path=chdb_path)
+    try:
+        quarantined = rows(client, f"select location, reason, raw_text from {DB}.quarantine order by toUInt32(splitByChar(':', location)[-1])")
+        assert [(loc, reason) for loc, reason, _ in quarantined] == [(f"{BAD}:{n}", r) for n, r in BAD_REASONS]
+        lines = BAD.read_text().splitlines()
+        assert [raw for _, _, raw in quarantined] == [lines[n - 1] for n, _ in BAD_REASONS]  # the raw text, untouched
+        assert rows(client, f"select block_height, event_count from {DB}.blocks order by block_height") == [(10, 1), (20, 6), (24, 4)]
+        # A second load of the same file writes no second copy of the quarantine records.
+        assert main(["load", "--network", "torus", "--chdb-path", str(chdb_path), str(BAD)]) == 1
+        assert table_counts(client) == (3, 11, 4, 13)
+    finally:
+        client.close()
+
+
+def test_amounts_are_kept_digit_for_digit_and_never_interpreted(client: Any) -> None:
+    load_files(client, "torus", [BAD])
+    attributes = dict(rows(client, f"select (block_height, event_index), attributes from {DB}.events where block_height in (20, 24)"))
+    # Integers beyond 64 bits keep every digit (ClickHouse's JSON writer quotes them).
+    assert attributes[(20, 1)].endswith('"amount":"18446744073709551617"}')
+    assert attributes[(20, 2)].endswith(',"13000340975772328810068"]')
+    assert attributes[(20, 5)].endswith('"amount":"340282366920938463463374607431768211455"}')
+    assert attributes[(20, 3)] == '"5CqxBDNzFB9fzAR3T8Fn2BeEhfzBr5s7vZkXYmYg83Uyqqpw"'  # a bare string stays a JSON string
+    assert attributes[(20, 4)] == "7"
+    assert attributes[(20, 0)] == "null"
+    # Negative, fractional and non-numeric amounts land exactly as written; dbt rejects them.
+    assert attributes[(24, 0)].endswith('"amount":-5}')
+    assert attributes[(24, 1)].endswith('"amount":1.50}')
+    assert attributes[(24, 2)].endswith('"amount":"12abc"}')
+    assert attributes[(24, 3)] == '"12"'
+    extracted = rows(client, f"select JSONExtract(attributes, 'amount', 'UInt256') from {DB}.events where block_height = 20 and event_index = 5")
+    assert extracted == [(2**128 - 1,)]
+
+
+def test_unknown_network_empty_file_and_non_block_file(chdb_path: Path, tmp_path: Path) -> None:
+    target = ["--chdb-path", str(chdb_path)]
+    assert main(["load", "--network", "atlantis", *target, str(BAD)]) == 2
+    assert main(["load", "--network", "torus", *target, str(tmp_path / "missing.ndjson")]) == 2
+    empty = tmp_path / "empty.ndjson"
+    empty.write_text("")
+    assert main(["load", "--network", "torus", *target, str(empty)]) == 1
+    csv = tmp_path / "accounts.ndjson"
+    csv.write_text("address,balance\n5Cq...,100\n5Hg...,200\n")
+    assert main(["load", "--network", "torus", *target, str(csv)]) == 2
+    client = connect(chdb_path=chdb_path)
+    try:
+        assert rows(client, f"select network, location, reason from {DB}.quarantine order by location") == [
+            ("torus", str(csv), f"{csv}: not a block stream: none of its first 3 lines is a JSON object with block_height "
+                                "(canonical NDJSON: one block per line, see README 'Loading blocks')"),
+            ("torus", str(empty), "empty file: no blocks"),
+        ]
+        assert rows(client, f"select raw_text from {DB}.quarantine where location = {{p:String}}", p=str(csv)) == [(csv.read_text(),)]
+        assert table_counts(client)[:3] == (0, 0, 0)  # the unknown network loaded nothing
+    finally:
+        client.close()
+
+
+# ----- replacement and resume -----------------------------------------------------------------
+
+
+def test_changed_hash_replaces_the_block_and_is_logged(client: Any, tmp_path: Path) -> None:
+    original = tmp_path / "a.ndjson"
+    made = generate("torus", 30, 9, original)
+    lines = original.read_text().splitlines()
+    changed = []
+    for n, line in enumerate(lines):
+        block = json.loads(line)
+        if n in (4, 17):  # a re-org: new hash, one event fewer
+            block["block_hash"] = "0x" + "ab" * 32
+            block["events"] = block["events"][:-1]
+        changed.append(json.dumps(block))
+    fork = tmp_path / "b.ndjson"
+    fork.write_text("\n".join(changed) + "\n")
+    first = load_files(client, "torus", [original])
+    second = load_files(client, "torus", [fork])
+    assert (second.blocks, second.replaced, second.skipped) == (2, 2, 28)
+    heights = [json.loads(lines[n])["block_height"] for n in (4, 17)]
+    replacements = rows(client, f"select block_height, old_block_hash, new_block_hash, old_load_id < new_load_id "
+                                f"from {DB}.block_replacements order by block_height")
+    assert replacements == [(h, json.loads(lines[n])["block_hash"], "0x" + "ab" * 32, 1) for h, n in zip(heights, (4, 17), strict=True)]
+    assert table_counts(client)[:2] == (30, made.events - 2)
+    assert rows(client, f"select uniqExact(block_hash), min(load_id) > {{f:UInt64}} from {DB}.events where has({{h:Array(UInt32)}}, block_height)",
+                f=first.load_ids[-1], h=heights) == [(1, 1)]
+    # Readers joining on (network, block_height, block_hash) see exactly one version of every block.
+    joined = rows(client, f"select count() from {DB}.events as e inner join {DB}.blocks as b "
+                          "on e.network = b.network and e.block_height = b.block_height and e.block_hash = b.block_hash")
+    assert joined == [(made.events - 2,)]
+
+
+def test_later_line_with_another_hash_wins_and_the_earlier_is_quarantined(client: Any, tmp_path: Path) -> None:
+    good = json.loads(BAD.read_text().splitlines()[0])
+    fork = {**good, "block_hash": "0x" + "cd" * 32}
+    path = tmp_path / "dup.ndjson"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(good) + "\n" + json.dumps(fork) + "\n")
+    summary = load_files(client, "torus", [path])
+    assert (summary.blocks, summary.skipped, summary.quarantined) == (1, 0, 2)
+    assert rows(client, f"select block_hash from {DB}.blocks") == [("0x" + "cd" * 32,)]
+    reasons = rows(client, f"select location, reason from {DB}.quarantine order by location")
+    assert reasons == [(f"{path}:{n}", f"block 10 appears again later in the input with hash 0x{'cd' * 32} ({path}:3); "
+                                       "that later version was loaded") for n in (1, 2)]
+
+
+class FailingClient:
+    """Delegates to a client but fails the Nth insert into `blocks`: an interrupted load."""
+
+    def __init__(self, inner: Any, fail_at: int):
+        self.inner, self.fail_at, self.block_inserts = inner, fail_at, 0
+
+    def command(self, statement: str, *args: Any, **kwargs: Any) -> Any:
+        if statement.lstrip().startswith(f"insert into {DB}.blocks "):
+            self.block_inserts += 1
+            if self.block_inserts == self.fail_at:
+                raise KeyboardInterrupt("simulated interruption")
+        return self.inner.command(statement, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_interrupted_load_resumes_and_cleans_orphans(client: Any, tmp_path: Path) -> None:
+    path = tmp_path / "p.ndjson"
+    made = generate("polkadot", 80, 4, path)
+    with pytest.raises(KeyboardInterrupt):
+        load_files(FailingClient(client, fail_at=3), "polkadot", [path], batch_bytes=60_000)
+    committed, orphans = rows(client, f"select (select count() from {DB}.blocks), "
+                                      f"(select count() from {DB}.events where load_id not in (select load_id from {DB}.blocks))")[0]
+    assert 0 < committed < 80 and orphans > 0  # two batches committed, the third left events behind
+    resumed = load_files(client, "polkadot", [path], batch_bytes=60_000)
+    assert resumed.skipped == committed and resumed.blocks == 80 - committed
+    assert table_counts(client) == (80, made.events, made.extrinsics, 0)
+    assert rows(client, f"select count() from {DB}.loads where status = 'cleaned'") == [(1,)]
+    assert rows(client, f"select count() = uniqExact(block_height, event_index) from {DB}.events") == [(1,)]
+
+
+# ----- Sidecar, block_stream, server encoding, status -----------------------------------------
+
+
+def test_sidecar_blocks_land_in_event_order(client: Any) -> None:
+    summary = load_files(client, "polkadot", [DATA / "sidecar"])
+    assert (summary.blocks, summary.extrinsics, summary.events, summary.quarantined) == (2, 5, 16, 0)
+    events = rows(client, f"select block_height, event_index, extrinsic_index, phase, module_id, event_id from {DB}.events "
+                          "where block_height = 1248328 order by event_index")
+    assert [(e[1], e[2], e[3], e[4] + "." + e[5]) for e in events] == [
+        (0, 0, "apply_extrinsic", "System.ExtrinsicSuccess"),
+        (1, 1, "apply_extrinsic", "Balances.Withdraw"),
+        (2, 1, "apply_extrinsic", "Staking.Reward"),
+        (3, 1, "apply_extrinsic", "Staking.Reward"),
+        (4, 1, "apply_extrinsic", "TransactionPayment.TransactionFeePaid"),
+        (5, 1, "apply_extrinsic", "System.ExtrinsicSuccess"),
+        (6, 2, "apply_extrinsic", "Balances.Withdraw"),
+        (7, 2, "apply_extrinsic", "TransactionPayment.TransactionFeePaid"),
+        (8, 2, "apply_extrinsic", "System.ExtrinsicFailed"),
+        (9, None, "finalization", "ParaInclusion.CandidateIncluded"),
+    ]
+    transfer = rows(client, f"select attributes, block_time from {DB}.events where event_id = 'Transfer'")
+    assert transfer == [('["13UVJyLnbVp9RBZYFwFGyDvVd1y27Tt8tkntv6Q7JVPhFsTB","16ZL8yLyXv3V3L3z9ofR1ovFLziyXaN1DPq4yffMAZ9czzBD",'
+                         '"123456789012345678901"]', transfer[0][1])]
+    assert str(transfer[0][1]).startswith("2020-08-19 10:40:48.001")
+    extrinsics = rows(client, f"select extrinsic_index, signer, call_module, call_function, success, pays_fee from {DB}.extrinsics "
+                              "where block_height = 1248328 order by extrinsic_index")
+    assert extrinsics == [(0, "", "Timestamp", "set", True, False),
+                          (1, "16ZL8yLyXv3V3L3z9ofR1ovFLziyXaN1DPq4yffMAZ9czzBD", "Staking", "payout_stakers", True, True),
+                          (2, "13UVJyLnbVp9RBZYFwFGyDvVd1y27Tt8tkntv6Q7JVPhFsTB", "Balances", "transfer", False, True)]
+    again = load_files(client, "polkadot", [DATA / "sidecar" / "1248328.json", DATA / "not_sidecar.json"])
+    assert (again.blocks, again.skipped, again.quarantined) == (0, 1, 1)
+    assert rows(client, f"select reason from {DB}.quarantine") == [
+        (f"{DATA / 'not_sidecar.json'}: not a Sidecar /blocks/{{n}} response (needs number, hash, extrinsics)",)]
+
+
+BLOCK_STREAM_DDL = """
+create table src.block_stream
+(
+    block_height UInt32, block_hash String, block_timestamp UInt64,
+    events Nested(event_idx String, extrinsic_id String, module_id String, event_id String, attributes String)
+)
+engine = MergeTree order by block_height
+"""
+
+
+def test_block_stream_table_is_copied_engine_side(client: Any) -> None:
+    client.command("create database if not exists src")
+    client.command(BLOCK_STREAM_DDL)
+    transfer = '{"from":"5Cq","to":"5Hg","amount":13000340975772328810068}'
+    client.command(
+        "insert into src.block_stream values "
+        "(100, '0x64', 1700000000000, ['100-0','100-1','100-2','100-3'], ['','100-0','100-1',''], "
+        "['Treasury','System','Balances','Staking'], ['Awarded','ExtrinsicSuccess','Transfer','Reward'], "
+        "['[1,2,\"5Cq\"]','null',{t:String},'{\"stash\":\"5Hg\",\"amount\":5}']), "
+        "(101, '0x65', 1700000008000, ['101-0'], ['101-0'], ['System'], ['ExtrinsicSuccess'], ['not json'])",
+        parameters={"t": transfer},
+    )
+    summary = load_table(client, "torus", "src.block_stream")
+    assert (summary.blocks, summary.events, summary.quarantined) == (1, 4, 1)
+    events = rows(client, f"select event_index, extrinsic_index, phase, event_id, attributes from {DB}.events order by event_index")
+    assert events == [(0, None, "initialization", "Awarded", '[1,2,"5Cq"]'), (1, 0, "apply_extrinsic", "ExtrinsicSuccess", "null"),
+                      (2, 1, "apply_extrinsic", "Transfer", transfer), (3, None, "finalization", "Reward", '{"stash":"5Hg","amount":5}')]
+    assert rows(client, f"select location, reason from {DB}.quarantine") == [("src.block_stream:101", "an attributes value is not JSON text")]
+    again = load_table(client, "torus", "src.block_stream")
+    assert (again.blocks, again.skipped) == (0, 1)
+    assert table_counts(client) == (1, 4, 0, 1)
+
+
+def test_server_encoding_gives_the_same_rows(client: Any) -> None:
+    """The server path (rows numbered in Python, TabSeparated, raw_insert) forced on chDB."""
+    landing = Landing(client, "torus", "server_path")
+    landing.embedded = False
+    summary = landing.land(LineBatch(number_lines(BAD.read_bytes(), str(BAD), 1), str(BAD), numbered=True))
+    assert (summary.blocks, summary.events, summary.quarantined) == (3, 11, 13)
+    local = Landing(client, "torus", "local_path")
+    local.land(LineBatch(BAD.read_bytes(), str(BAD)))
+    for table, key in (("events", "block_height, event_index"), ("quarantine", "location")):
+        columns = "block_height, event_index, attributes" if table == "events" else "location, reason, raw_text"
+        assert rows(client, f"select {columns} from server_path.{table} order by {key}") == \
+               rows(client, f"select {columns} from local_path.{table} order by {key}")
+
+
+def test_status_reports_per_network_and_source(client: Any, tmp_path: Path) -> None:
+    path = tmp_path / "k.ndjson"
+    made = generate("kusama", 10, 1, path)
+    load_files(client, "kusama", [path])
+    load_files(client, "torus", [BAD])
+    report = {(r["network"], r["source"]): (r["blocks"], r["first_height"], r["last_height"], r["events"], r["quarantined"])
+              for r in status(client)}
+    assert report == {("kusama", str(path)): (10, 20_000_000, 20_000_009, made.events, 0), ("torus", str(BAD)): (3, 10, 24, 11, 13)}

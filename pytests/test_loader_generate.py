@@ -1,0 +1,82 @@
+"""`substrate-loader generate`: deterministic, canonical, per-network event shapes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from loader.cli import main
+from loader.generate import generate, ss58
+
+# Pinned counts for 40 blocks, seed 7: a change to the generator's mix shows up here.
+EXPECTED = {
+    "torus": (242, 1278, {"Balances.Transfer": 188, "System.ExtrinsicFailed": 14, "Torus0.StakeAdded": 17,
+                          "Torus0.StakeRemoved": 15, "Torus0.AgentRegistered": 5, "Staking.Reward": 8,
+                          "Treasury.Awarded": 1, "Utility.BatchCompleted": 17, "TransactionPayment.TransactionFeePaid": 202}),
+    "bittensor": (256, 1316, {"Balances.Transfer": 176, "SubtensorModule.StakeAdded": 25, "SubtensorModule.StakeRemoved": 13,
+                              "SubtensorModule.EmissionReceived": 44, "SubtensorModule.NeuronRegistered": 10,
+                              "System.ExtrinsicFailed": 18}),
+    "polkadot": (193, 994, {"Balances.Transfer": 157, "Staking.Reward": 43, "Crowdloan.Contributed": 8,
+                            "Treasury.Awarded": 1, "System.ExtrinsicFailed": 14}),
+    "kusama": (201, 1136, {"Balances.Transfer": 207, "Utility.ItemCompleted": 81, "System.ExtrinsicFailed": 16}),
+}
+
+
+@pytest.mark.parametrize("network", sorted(EXPECTED))
+def test_generate_counts_are_pinned(tmp_path: Path, network: str) -> None:
+    summary = generate(network, 40, 7, tmp_path / "out.ndjson", count_kinds=True)
+    extrinsics, events, kinds = EXPECTED[network]
+    assert (summary.blocks, summary.extrinsics, summary.events) == (40, extrinsics, events)
+    assert {k: summary.events_by_kind[k] for k in kinds} == kinds
+
+
+@pytest.mark.parametrize("suffix", [".ndjson", ".ndjson.gz", ".ndjson.zst"])
+def test_same_seed_gives_same_bytes(tmp_path: Path, suffix: str) -> None:
+    paths = [tmp_path / f"{name}{suffix}" for name in ("a", "b", "c")]
+    for path, seed in zip(paths, (3, 3, 4), strict=True):
+        assert main(["generate", "--network", "bittensor", "--blocks", "30", "--seed", str(seed), str(path)]) == 0
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert paths[0].read_bytes() != paths[2].read_bytes()
+
+
+def test_blocks_are_canonical_and_marked_synthetic(tmp_path: Path) -> None:
+    generate("torus", 60, 1, tmp_path / "t.ndjson")
+    blocks = [json.loads(line) for line in (tmp_path / "t.ndjson").read_text().splitlines()]
+    assert [b["block_height"] for b in blocks] == list(range(1_200_000, 1_200_060))
+    assert all(b["synthetic"] is True for b in blocks)
+    steps = {b2["block_timestamp"] - b1["block_timestamp"] for b1, b2 in zip(blocks, blocks[1:], strict=False)}
+    assert steps <= {8_000, 16_000}
+    for block in blocks:
+        assert block["extrinsics"][0]["call_module"] == "Timestamp" and block["extrinsics"][0]["signer"] is None
+        assert [e["index"] for e in block["events"]] == list(range(len(block["events"])))
+        phases = [e["phase"] for e in block["events"]]
+        assert phases == sorted(phases, key=["initialization", "apply_extrinsic", "finalization"].index)
+        for event in block["events"]:
+            assert (event["phase"] == "apply_extrinsic") == (event["extrinsic_index"] is not None)
+    shapes = {(e["module_id"], e["event_id"]): e["attributes"] for b in blocks for e in b["events"]}
+    assert isinstance(shapes[("Torus0", "StakeAdded")], list) and len(shapes[("Torus0", "StakeAdded")]) == 3
+    assert isinstance(shapes[("Torus0", "AgentRegistered")], str)
+    assert set(shapes[("Balances", "Transfer")]) == {"from", "to", "amount"}
+    assert set(shapes[("TransactionPayment", "TransactionFeePaid")]) == {"who", "actual_fee", "tip"}
+    amounts = [e["attributes"]["amount"] for b in blocks for e in b["events"] if e["event_id"] == "Transfer"]
+    assert any(a > 2**64 for a in amounts)  # 18-decimal TOR amounts exceed u64
+
+
+def test_bittensor_has_old_and_current_stake_shapes(tmp_path: Path) -> None:
+    generate("bittensor", 300, 2, tmp_path / "b.ndjson")
+    lengths = {len(e["attributes"]) for line in (tmp_path / "b.ndjson").read_text().splitlines()
+               for e in json.loads(line)["events"] if e["event_id"] in ("StakeAdded", "StakeRemoved")}
+    assert lengths == {2, 5}
+
+
+def test_ss58_matches_the_known_alice_address() -> None:
+    alice = bytes.fromhex("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
+    assert ss58(42, alice) == "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+    assert ss58(0, alice) == "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5"
+
+
+def test_unknown_network_is_refused(tmp_path: Path) -> None:
+    assert main(["generate", "--network", "atlantis", "--blocks", "3", str(tmp_path / "x.ndjson")]) == 2
+    assert not (tmp_path / "x.ndjson").exists()
