@@ -1,0 +1,81 @@
+{#-
+    Incremental runs of money_flow_edges and int_money_flow__address_stats.
+
+    Both keep, per row, `_version`: the newest balance_transfers._version (raw load_id) the row
+    contains. Per network, the largest one is the model's watermark. A run reads the block
+    versions balance_transfers has processed since then (processed_block_versions(): one row
+    per processed block, also for blocks without transfers) and works in two ways:
+
+    - delta: rows whose history lies entirely below the first changed block of the batch get
+      the batch's new transfers added to what they hold (the usual case: new blocks at the tip);
+    - recompute: rows active at or above that first changed block (a re-processed block may
+      have taken transfers away from them) are computed again from their whole history.
+      Rows left with nothing become tombstones (transfer_count = 0) that the post_hook deletes.
+
+    Every bound is written out as a literal per network, including the newest block version
+    the run takes (`upper`): a load landing mid-run is left, whole, for the next run.
+-#}
+
+{% macro money_flow_batches() %}
+    {#- [{network, mark, first_height, upper}] of the block versions newer than this model's
+        watermark; [] on a first run or full refresh (the caller reads everything then). -#}
+    {%- set batches = [] -%}
+    {%- if execute and is_incremental() -%}
+        {%- set marks = watermarks_by_network(this) -%}
+        {%- set found = run_query(
+            'select toString(network), min(block_height), max(_version) from '
+            ~ processed_block_versions() ~ ' where _version > ' ~ watermark_expression(marks)
+            ~ ' group by network order by network'
+        ) -%}
+        {%- for row in found.rows -%}
+            {%- do batches.append({
+                'network': row[0], 'mark': marks.get(row[0], 0),
+                'first_height': row[1], 'upper': row[2]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{- return(batches) -}}
+{% endmacro %}
+
+{% macro money_flow_new_transfers_condition(batches) -%}
+    {#- balance_transfers rows of the batch: newer than the watermark, not newer than `upper`. -#}
+    {%- set parts = [] -%}
+    {%- for batch in batches -%}
+        {%- do parts.append(
+            '(network = ' ~ money_flow_literal(batch.network)
+            ~ ' and block_height >= ' ~ batch.first_height
+            ~ ' and _version > ' ~ batch.mark ~ ' and _version <= ' ~ batch.upper ~ ')') -%}
+    {%- endfor -%}
+    {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}
+{%- endmacro %}
+
+{% macro money_flow_history_condition(batches) -%}
+    {#- balance_transfers rows a recomputation may read: any block, not newer than `upper`. -#}
+    {%- set parts = [] -%}
+    {%- for batch in batches -%}
+        {%- do parts.append(
+            '(network = ' ~ money_flow_literal(batch.network) ~ ' and _version <= ' ~ batch.upper ~ ')') -%}
+    {%- endfor -%}
+    {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}
+{%- endmacro %}
+
+{% macro money_flow_touched_condition(batches, last_height_column) -%}
+    {#- Rows of this model active at or above the batch's first changed block: recomputed. -#}
+    {%- set parts = [] -%}
+    {%- for batch in batches -%}
+        {%- do parts.append(
+            '(network = ' ~ money_flow_literal(batch.network)
+            ~ ' and ' ~ last_height_column ~ ' >= ' ~ batch.first_height ~ ')') -%}
+    {%- endfor -%}
+    {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}
+{%- endmacro %}
+
+{% macro money_flow_delete_tombstones() %}
+    {#- post_hook: deletes the rows a recomputation left empty (transfer_count = 0). Lightweight
+        DELETE, only when there is one (no mutation otherwise). -#}
+    {%- if execute and is_incremental() -%}
+        {%- set selection = ' where transfer_count = 0' -%}
+        {%- if run_query('select count() from ' ~ this ~ selection).rows[0][0] > 0 -%}
+            {{- 'delete from ' ~ this ~ selection -}}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}

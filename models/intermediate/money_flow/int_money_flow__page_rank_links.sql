@@ -1,0 +1,99 @@
+{{ config(
+    materialized='table',
+    engine='MergeTree()',
+    order_by='(graph_scope, source_key, target_key)',
+    tags=['money_flow', 'graph_analytics'],
+) }}
+-- The graphs PageRank runs on (macros/money_flow/money_flow_page_rank.sql), weighted by volume:
+-- graph_scope 'network', the whole graph of each network; graph_scope 'community', each community's
+-- own subgraph (links between two of its members). One row per link with its weight_share of the
+-- source's out-volume, plus one self row per node.
+with scoped_nodes as (
+    select
+        'network' as graph_scope,
+        cityHash64(network) as graph_key,
+        node_key
+    from {{ ref('int_money_flow__graph_nodes') }}
+
+    union all
+
+    select
+        'community' as graph_scope,
+        community_id as graph_key,
+        node_key
+    from {{ ref('int_money_flow__communities') }}
+),
+
+scoped_links as (
+    select
+        'network' as graph_scope,
+        source_key,
+        target_key,
+        volume
+    from {{ ref('int_money_flow__graph_links') }}
+
+    union all
+
+    select
+        'community' as graph_scope,
+        links.source_key as source_key,
+        links.target_key as target_key,
+        links.volume as volume
+    from {{ ref('int_money_flow__graph_links') }} as links
+    inner join {{ ref('int_money_flow__communities') }} as sources
+        on links.source_key = sources.node_key
+    inner join {{ ref('int_money_flow__communities') }} as targets
+        on links.target_key = targets.node_key
+    where sources.community_id = targets.community_id
+),
+
+out_volumes as (
+    select
+        graph_scope,
+        source_key,
+        sum(volume) as out_volume
+    from scoped_links
+    group by graph_scope, source_key
+),
+
+nodes as (
+    select
+        scoped_nodes.graph_scope as graph_scope,
+        scoped_nodes.graph_key as graph_key,
+        scoped_nodes.node_key as node_key,
+        count() over (partition by scoped_nodes.graph_scope, scoped_nodes.graph_key) as graph_size,
+        -- No out-volume (no out-link, or only zero-amount ones): a dangling node.
+        out_volumes.out_volume as out_volume
+    from scoped_nodes
+    left join out_volumes
+        on
+            scoped_nodes.graph_scope = out_volumes.graph_scope
+            and scoped_nodes.node_key = out_volumes.source_key
+)
+
+select
+    nodes.graph_scope as graph_scope,
+    nodes.graph_key as graph_key,
+    scoped_links.source_key as source_key,
+    scoped_links.target_key as target_key,
+    scoped_links.volume / nodes.out_volume as weight_share,
+    false as is_self,
+    nodes.graph_size as graph_size,
+    false as is_dangling
+from scoped_links
+inner join nodes
+    on scoped_links.graph_scope = nodes.graph_scope and scoped_links.source_key = nodes.node_key
+where nodes.out_volume > 0
+
+union all
+
+select
+    graph_scope,
+    graph_key,
+    node_key as source_key,
+    node_key as target_key,
+    0 as weight_share,
+    true as is_self,
+    graph_size,
+    out_volume = 0 as is_dangling
+from nodes

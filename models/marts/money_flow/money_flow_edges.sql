@@ -1,0 +1,230 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key=['network', 'from_address', 'to_address', 'asset'],
+    engine='MergeTree()',
+    order_by='(network, from_address, to_address, asset)',
+    indexes=[
+        {'name': 'idx_to_address', 'definition': 'to_address TYPE bloom_filter(0.01) GRANULARITY 4'},
+    ],
+    on_schema_change='fail',
+    tags=['money_flow'],
+    post_hook="{{ money_flow_delete_tombstones() }}",
+) }}
+-- depends_on: {{ ref('int_transfers_extracted') }}
+-- The design's TO relationship: one row per (network, from, to, asset) aggregating every
+-- balance transfer between them, of every transfer type; system counterparties are nodes too.
+-- Incremental (macros/money_flow/money_flow_incremental.sql): new transfers are added to the
+-- edges they extend, edges a re-processed block may have changed are recomputed.
+{%- set batches = money_flow_batches() %}
+
+with
+{% if is_incremental() %}
+    batch_transfers as (
+        select
+            network,
+            from_address,
+            to_address,
+            asset,
+            amount,
+            block_time,
+            block_height,
+            transfer_type,
+            from_is_system,
+            to_is_system,
+            _version
+        from {{ ref('balance_transfers') }}
+        where {{ money_flow_new_transfers_condition(batches) }}
+    ),
+
+    recomputed_keys as (
+        select
+            network,
+            from_address,
+            to_address,
+            asset
+        from {{ this }}
+        where {{ money_flow_touched_condition(batches, 'last_activity_block_height') }}
+    ),
+
+    edge_parts as (
+    -- Whole history of the recomputed edges.
+        select
+            network,
+            from_address,
+            to_address,
+            asset,
+            amount as volume,
+            toUInt64(1) as transfer_count,
+            block_time as first_activity_at,
+            block_time as last_activity_at,
+            block_height as first_activity_block_height,
+            block_height as last_activity_block_height,
+            [transfer_type] as transfer_types,
+            from_is_system,
+            to_is_system,
+            _version
+        from {{ ref('balance_transfers') }}
+        where
+            {{ money_flow_history_condition(batches) }}
+            and (network, from_address, to_address, asset) in (
+                select
+                    recomputed_keys.network,
+                    recomputed_keys.from_address,
+                    recomputed_keys.to_address,
+                    recomputed_keys.asset
+                from recomputed_keys
+            )
+
+        union all
+
+        -- Edges the batch extends: what they hold so far ...
+        select
+            network,
+            from_address,
+            to_address,
+            asset,
+            volume,
+            transfer_count,
+            first_activity_at,
+            last_activity_at,
+            first_activity_block_height,
+            last_activity_block_height,
+            transfer_types,
+            from_is_system,
+            to_is_system,
+            _version
+        from {{ this }}
+        where
+            (network, from_address, to_address, asset) in (
+                select
+                    batch_transfers.network,
+                    batch_transfers.from_address,
+                    batch_transfers.to_address,
+                    batch_transfers.asset
+                from batch_transfers
+            )
+            and (network, from_address, to_address, asset) not in (
+                select
+                    recomputed_keys.network,
+                    recomputed_keys.from_address,
+                    recomputed_keys.to_address,
+                    recomputed_keys.asset
+                from recomputed_keys
+            )
+
+        union all
+
+        -- ... plus the batch's transfers of edges not recomputed.
+        select
+            network,
+            from_address,
+            to_address,
+            asset,
+            amount as volume,
+            toUInt64(1) as transfer_count,
+            block_time as first_activity_at,
+            block_time as last_activity_at,
+            block_height as first_activity_block_height,
+            block_height as last_activity_block_height,
+            [transfer_type] as transfer_types,
+            from_is_system,
+            to_is_system,
+            _version
+        from batch_transfers
+        where (network, from_address, to_address, asset) not in (
+            select
+                recomputed_keys.network,
+                recomputed_keys.from_address,
+                recomputed_keys.to_address,
+                recomputed_keys.asset
+            from recomputed_keys
+        )
+    ),
+{% else %}
+    edge_parts as (
+        select
+            network,
+            from_address,
+            to_address,
+            asset,
+            amount as volume,
+            toUInt64(1) as transfer_count,
+            block_time as first_activity_at,
+            block_time as last_activity_at,
+            block_height as first_activity_block_height,
+            block_height as last_activity_block_height,
+            [transfer_type] as transfer_types,
+            from_is_system,
+            to_is_system,
+            _version
+        from {{ ref('balance_transfers') }}
+    ),
+{% endif %}
+
+edges as (
+    select
+        network,
+        from_address,
+        to_address,
+        asset,
+        sum(volume) as volume,
+        sum(transfer_count) as transfer_count,
+        min(first_activity_at) as first_activity_at,
+        max(last_activity_at) as last_activity_at,
+        min(first_activity_block_height) as first_activity_block_height,
+        max(last_activity_block_height) as last_activity_block_height,
+        arraySort(groupUniqArrayArray(transfer_types)) as transfer_types,
+        max(from_is_system) as from_is_system,
+        max(to_is_system) as to_is_system,
+        max(_version) as _version
+    from edge_parts
+    group by network, from_address, to_address, asset
+)
+
+select
+    network,
+    from_address,
+    to_address,
+    asset,
+    volume,
+    transfer_count,
+    first_activity_at,
+    last_activity_at,
+    first_activity_block_height,
+    last_activity_block_height,
+    cast(transfer_types, 'Array(LowCardinality(String))') as transfer_types,
+    from_is_system,
+    to_is_system,
+    _version
+from edges
+{%- if is_incremental() %}
+
+    union all
+
+    -- Tombstones: recomputed edges left without transfers (deleted by the post_hook).
+    select
+        network,
+        from_address,
+        to_address,
+        asset,
+        toDecimal128(0, 18) as volume,
+        toUInt64(0) as transfer_count,
+        toDateTime64(0, 3, 'UTC') as first_activity_at,
+        toDateTime64(0, 3, 'UTC') as last_activity_at,
+        toUInt32(0) as first_activity_block_height,
+        toUInt32(0) as last_activity_block_height,
+        cast([], 'Array(LowCardinality(String))') as transfer_types,
+        false as from_is_system,
+        false as to_is_system,
+        toUInt64(0) as _version
+    from recomputed_keys
+    where (network, from_address, to_address, asset) not in (
+        select
+            edges.network,
+            edges.from_address,
+            edges.to_address,
+            edges.asset
+        from edges
+    )
+{%- endif %}

@@ -1,0 +1,25 @@
+{{ config(
+    materialized='table',
+    engine='MergeTree()',
+    order_by='(network, address)',
+    tags=['money_flow'],
+) }}
+-- The design's Genesis node: the accounts endowed at Torus genesis with their genesis amount
+-- (seed torus_genesis_balances, planck text converted exactly with the network's decimals).
+with genesis_network as (
+    select
+        network,
+        decimals
+    from {{ ref('networks') }}
+    where network = {{ money_flow_literal(var('money_flow_genesis_network', 'torus')) }}
+)
+
+select
+    genesis_network.network as network,
+    balances.address as address,
+    {{ planck_to_decimal128_18(
+        planck_digits('balances.amount_planck'), 'genesis_network.decimals'
+    ) }} as genesis_amount,
+    balances.amount_planck as genesis_amount_planck
+from {{ ref('torus_genesis_balances') }} as balances
+cross join genesis_network
