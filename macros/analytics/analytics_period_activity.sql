@@ -55,15 +55,21 @@ period_activity as (
         count() as transfer_count,
         sum(amount) as total_volume,
         sum(fee) as total_fees,
-        uniqExact(from_address) as unique_senders,
-        uniqExact(to_address) as unique_receivers,
+        -- '' (the unknown account of legacy stake events) is not an address
+        uniqExactIf(from_address, from_address != '') as unique_senders,
+        uniqExactIf(to_address, to_address != '') as unique_receivers,
         -- an address that both sent and received (or sent to itself) counts once
-        uniqExactArray([from_address, to_address]) as unique_addresses,
-        uniqExact(from_address, to_address) as address_pairs,
+        uniqExactArray(arrayFilter(address -> address != '', [from_address, to_address]))
+            as unique_addresses,
+        uniqExactIf(from_address, to_address, from_address != '' and to_address != '')
+            as address_pairs,
         -- directed pairs between two different addresses over the possible n * (n - 1)
         if(
             unique_addresses > 1,
-            uniqExactIf(from_address, to_address, from_address != to_address)
+            uniqExactIf(
+                from_address, to_address,
+                from_address != to_address and from_address != '' and to_address != ''
+            )
             / (unique_addresses * (unique_addresses - 1)),
             0
         ) as network_density,

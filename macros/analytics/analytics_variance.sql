@@ -5,11 +5,13 @@
   squares as Decimal256(36), see analytics_square_sum. NULL when there are no values.
 #}
 {% macro analytics_variance(count_expr, sum_expr, square_sum_expr) %}
-    toFloat64(
+    {#- scale 36 -> 18 before Float64: 10^18 is exact in Float64, 10^36 is not -#}
+    toFloat64(toDecimal256(
         ({{ square_sum_expr }}
         - toDecimal256({{ sum_expr }}, 18) * toDecimal256({{ sum_expr }}, 18) / nullIf({{ count_expr }}, 0))
-        / nullIf({{ count_expr }}, 0)
-    )
+        / nullIf({{ count_expr }}, 0),
+        18
+    ))
 {% endmacro %}
 
 {# Exact sum of squares of a Decimal(38, 18) amount, as Decimal256(36); optional -If condition. #}

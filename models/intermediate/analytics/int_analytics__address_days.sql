@@ -26,6 +26,8 @@
 with
 
 {% if is_incremental() %}
+    {{ analytics_touched_block_ctes() }}
+
     -- read through `in touched_days`, which sqlfluff's ST03 does not follow
     touched_days as (  -- noqa: ST03
         {{ analytics_touched_periods('day', 'activity_date') }}
@@ -44,6 +46,8 @@ legs as (
         is_self_transfer,
         -- the received leg of a self-transfer repeats its sent leg: count the transfer once
         not(direction = 'received' and is_self_transfer) as is_first_leg,
+        -- oneself and the unknown account ('') are nobody's counterparty
+        not is_self_transfer and counterparty != '' as is_counted_counterparty,
         toHour(block_time, 'UTC') as hour_utc,
         block_height,
         block_time,
@@ -85,10 +89,12 @@ address_days as (
         {% for bin in bins %}
             countIf(direction = 'sent' and amount_bin = {{ loop.index }}) as sent_{{ bin }}_count,
         {% endfor %}
-        arraySort(groupUniqArrayIf(counterparty, direction = 'received' and not is_self_transfer))
-            as senders,
-        arraySort(groupUniqArrayIf(counterparty, direction = 'sent' and not is_self_transfer))
-            as receivers,
+        arraySort(
+            groupUniqArrayIf(counterparty, direction = 'received' and is_counted_counterparty)
+        ) as senders,
+        arraySort(
+            groupUniqArrayIf(counterparty, direction = 'sent' and is_counted_counterparty)
+        ) as receivers,
         min(block_time) as first_activity_at,
         max(block_time) as last_activity_at,
         minIfOrNull(block_time, direction = 'sent') as first_sent_at,

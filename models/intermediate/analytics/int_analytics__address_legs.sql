@@ -1,6 +1,7 @@
 -- Each transfer seen from both ends: a 'sent' leg for the sender and a 'received' leg for the
 -- receiver (a self-transfer gives both legs to one address). Transfers with a system
 -- counterparty are left out unless var analytics_include_system_counterparties is true.
+-- counterparty is '' when the other side is unknown (legacy stake events).
 with
 
 counted_transfers as (
@@ -44,3 +45,5 @@ array join
         (from_address, 'sent', to_address, from_is_system),
         (to_address, 'received', from_address, to_is_system)
     ] as leg
+-- '' is the unknown account of legacy stake events: no address to describe
+where leg.1 != ''

@@ -7,9 +7,11 @@ select
     count() as transfer_count,
     sum(amount) as total_volume,
     sum(fee) as total_fees,
-    uniqExact(from_address) as unique_senders,
-    uniqExact(to_address) as unique_receivers,
-    uniqExactArray([from_address, to_address]) as unique_addresses,
+    -- '' (the unknown account of legacy stake events) is not an address
+    uniqExactIf(from_address, from_address != '') as unique_senders,
+    uniqExactIf(to_address, to_address != '') as unique_receivers,
+    uniqExactArray(arrayFilter(address -> address != '', [from_address, to_address]))
+        as unique_addresses,
     min(amount) as min_amount,
     max(amount) as max_amount,
     sum(amount) / count() as avg_amount,
