@@ -314,13 +314,15 @@ class Landing:
     def cleanup_interrupted(self) -> list[int]:
         """Finish what an interrupted batch left: commit it if its blocks rows exist, else delete its rows."""
         rows = self.client.query(
-            f"select load_id, any(source), (select count() from {self.db}.blocks as b where b.load_id = l.load_id) "
-            f"from {self.db}.loads as l where network = {{network:String}} group by load_id "
+            f"select load_id, any(source), load_id in (select load_id from {self.db}.blocks where network = {{network:String}}) "
+            f"from {self.db}.loads where network = {{network:String}} group by load_id "
             "having countIf(status in ('committed', 'cleaned')) = 0",
             parameters={"network": self.network},
         ).result_rows
         cleaned = []
         for load_id, source, committed_blocks in rows:
+            for kind in ("stage", "plan", "lines"):  # a server keeps an interrupted batch's work tables
+                self.client.command(f"drop table if exists {self.db}.loader_{kind}_{int(load_id)}")
             if committed_blocks:
                 self._record(load_id, source, "committed")
                 continue

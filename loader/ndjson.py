@@ -17,7 +17,7 @@ import zstandard
 
 from loader.landing import Landing, LineBatch, LoadSummary
 
-DEFAULT_BATCH_BYTES = 64 << 20
+DEFAULT_BATCH_BYTES = 32 << 20
 SNIFF_LINES = 50
 
 
