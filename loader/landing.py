@@ -267,12 +267,14 @@ class LineBatch:
     numbered: bool = False
     text_of: Callable[[int], str] | None = None  # a line's text by number (default: from payload)
     fill: Callable[[str], None] | None = None  # fills the stage itself (a table copied engine-side)
+    _lines: list[bytes] | None = field(default=None, repr=False)
 
     def line_text(self, line_no: int) -> str:
         if self.text_of:
             return self.text_of(line_no)
-        lines = self.payload.split(b"\n")
-        return lines[line_no - self.first_line].decode("utf-8", "replace")
+        if self._lines is None:
+            self._lines = self.payload.split(b"\n")
+        return self._lines[line_no - self.first_line].decode("utf-8", "replace")
 
 
 class Landing:
@@ -476,7 +478,9 @@ class Landing:
             "where network = {network:String} and has({sources:Array(String)}, source)",
             parameters={"network": self.network, "sources": sorted({r[0] for r in rows})},
         ).result_rows)
-        new = [r for r in rows if (r[0], r[1], self._hash(r[2])) not in known]
+        hashes = self.client.query("select arrayMap(t -> cityHash64(t), {texts:Array(String)})",
+                                   parameters={"texts": [r[2] for r in rows]}).result_rows[0][0]
+        new = [r for r, h in zip(rows, hashes, strict=True) if (r[0], r[1], h) not in known]
         if new:
             load_id = load_id if load_id is not None else self.allocate_load_id()
             self.client.insert(
@@ -485,9 +489,6 @@ class Landing:
                 column_names=["network", "source", "location", "raw_text", "reason", "load_id"],
             )
         return len(rows)
-
-    def _hash(self, text: str) -> int:
-        return int(self.client.command("select cityHash64({t:String})", parameters={"t": text}))
 
 
 # ----- exact path and row encoding ---------------------------------------------------------------

@@ -39,7 +39,7 @@ def decompressing(path: Path, raw: BinaryIO) -> BinaryIO:
 
 
 def batches(stream: BinaryIO, source: str, batch_bytes: int, on_read: Callable[[], None] | None = None) -> Iterator[LineBatch]:
-    """Batches of whole lines, numbered from 1 across the file."""
+    """Batches of whole lines, numbered from 1 across the file (about two batches in memory)."""
     first_line, rest = 1, b""
     while True:
         chunk = stream.read(batch_bytes)
@@ -47,12 +47,13 @@ def batches(stream: BinaryIO, source: str, batch_bytes: int, on_read: Callable[[
             on_read()
         if not chunk:
             break
-        data = rest + chunk
-        cut = data.rfind(b"\n") + 1
-        if cut == 0:  # one line longer than a batch: keep reading until it ends
-            rest = data
+        cut = chunk.rfind(b"\n") + 1
+        if cut == 0:  # no line ends in this chunk: keep reading until one does
+            rest += chunk
             continue
-        payload, rest = data[:cut], data[cut:]
+        payload = b"".join((rest, memoryview(chunk)[:cut]))
+        rest = chunk[cut:]
+        del chunk
         yield LineBatch(payload, source, first_line)
         first_line += payload.count(b"\n")
     if rest:
