@@ -280,12 +280,11 @@ class LineBatch:
 class Landing:
     """Lands batches of one network into the raw database through `client`."""
 
-    def __init__(self, client: Any, network: str, database: str, progress: Callable[[int], None] | None = None):
+    def __init__(self, client: Any, network: str, database: str):
         self.client = client
         self.network = network
         self.db = checked_identifier(database)
         self.embedded = is_embedded(client)
-        self.progress = progress
         ensure_schema(client, self.db)
         self._next_load_id = self._max_load_id() + 1
         self.cleanup_interrupted()
@@ -482,7 +481,9 @@ class Landing:
                                    parameters={"texts": [r[2] for r in rows]}).result_rows[0][0]
         new = [r for r, h in zip(rows, hashes, strict=True) if (r[0], r[1], h) not in known]
         if new:
-            load_id = load_id if load_id is not None else self.allocate_load_id()
+            if load_id is None:  # records outside a batch get a load of their own, so ids stay unique
+                load_id = self.allocate_load_id()
+                self._record(load_id, new[0][0], "committed", LoadSummary(quarantined=len(new)))
             self.client.insert(
                 f"{self.db}.quarantine",
                 [(self.network, s, loc, raw, reason, load_id) for s, loc, raw, reason in new],
