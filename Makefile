@@ -8,7 +8,7 @@ PLUGIN_FILES := $(shell find plugins/dbt-chdb -type f -not -path '*/__pycache__/
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv demo test pytest lint dbt-check docs bench clean
+.PHONY: venv chromium demo test pytest lint dbt-check docs bench clean
 
 # The virtual environment: exact versions from requirements.lock, then this project and its
 # chdb dbt adapter plugin (plugins/dbt-chdb). Re-runs only when those files change.
@@ -30,8 +30,12 @@ demo: venv
 # Everything CI checks. Any failure, lint error or an empty test run fails the target.
 test: pytest lint dbt-check
 
-pytest: venv
+pytest: venv chromium
 	$(BIN)/python -m pytest
+
+# Debian's chromium, for the docs-site test (pytests/test_docs_site.py); installed when missing.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 lint: venv
 	$(BIN)/sqlfluff lint models macros tests analyses
