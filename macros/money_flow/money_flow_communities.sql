@@ -5,10 +5,11 @@
     largest modularity gain
         gain(c) = w(node, c) - k(node) * (K(c) - [c = own] * k(node)) / 2m
     (w: link weight to members of c, k: node strength, K: community strength, 2m: total
-    strength of the network), for a fixed number of iterations unrolled in Jinja. All nodes
-    move at once; to stop pairs of nodes from swapping labels forever, odd iterations only
-    accept moves to a smaller label and even ones only to a larger label. Ties go to the
-    current community, then to the smallest label: the result depends only on the graph.
+    strength of the network), for a fixed number of iterations unrolled in Jinja. The moves of
+    an iteration happen at once, so only half of the nodes may move in each one (chosen by a
+    hash of node and iteration): neighbours then rarely swap labels with each other or pile
+    into one community on stale strengths. Ties go to the current community, then to the
+    smallest label. No randomness: the result depends only on the graph.
     Phase 2 (money_flow_community_links) turns each community into one node of the next
     level's graph (links summed, strengths summed).
 
@@ -49,13 +50,14 @@
 {% endmacro %}
 
 {% macro money_flow_local_moving_step(previous, links, iteration) %}
-{%- set direction = '<' if iteration % 2 == 1 else '>' %}
 select
     network,
     node_key,
     strength,
     two_m,
-    if(best_gain > own_gain and best_label {{ direction }} own_label, best_label, own_label) as label
+    if(
+        best_gain > own_gain and cityHash64(node_key, {{ iteration }}) % 2 = 0, best_label, own_label
+    ) as label
 from (
     select
         any(network) as network,

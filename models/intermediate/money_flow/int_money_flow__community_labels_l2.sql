@@ -6,5 +6,5 @@
 ) }}
 -- Level 2 of community detection: local moving on the level's graph.
 {{ money_flow_local_moving(
-    ref('int_money_flow__community_links_l2'), var('money_flow_community_iterations', 6)
+    ref('int_money_flow__community_links_l2'), var('money_flow_community_iterations', 8)
 ) }}
