@@ -49,10 +49,10 @@ def load_files(client: Any, network: str, paths: Sequence[Path | str], database:
 
 
 def load_table(client: Any, network: str, table: str, database: str | None = None,
-               progress: Progress | None = None) -> LoadSummary:
-    """Copy a `block_stream` table (DB.TABLE) engine-side."""
+               progress: Progress | None = None, heights: tuple[int, int] | None = None) -> LoadSummary:
+    """Copy a `block_stream` table (DB.TABLE) engine-side: all of it, or the (low, high) `heights`."""
     get_network(network)
-    return load_block_stream(Landing(client, network, database or raw_database()), table, progress)
+    return load_block_stream(Landing(client, network, database or raw_database()), table, progress, heights)
 
 
 STATUS_SQL = """

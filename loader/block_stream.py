@@ -56,15 +56,17 @@ from (
 """
 
 
-def load_block_stream(landing: Landing, table: str, progress: Callable[[int], None] | None = None) -> LoadSummary:
-    database, _, name = table.partition(".")
-    if not name:
-        raise ValueError(f"--from-table needs DB.TABLE, not {table!r}")
-    qualified = f"{checked_identifier(database)}.{checked_identifier(name)}"
-    low, high = landing.client.query(f"select min(block_height), max(block_height) from {qualified}").result_rows[0]
+def load_block_stream(landing: Landing, table: str, progress: Callable[[int], None] | None = None,
+                      heights: tuple[int, int] | None = None) -> LoadSummary:
+    """Copy the whole table, or only the rows of `heights` (low, high inclusive; `follow` uses it)."""
+    qualified = qualified_table(table)
     summary = LoadSummary()
-    if not landing.client.command(f"select count() from {qualified}"):
-        return summary
+    if heights is None:
+        if not landing.client.command(f"select count() from {qualified}"):
+            return summary
+        low, high = landing.client.query(f"select min(block_height), max(block_height) from {qualified}").result_rows[0]
+    else:
+        low, high = heights
     for start in range(int(low), int(high) + 1, BATCH_BLOCKS):
         end = min(start + BATCH_BLOCKS - 1, int(high))
 
@@ -80,3 +82,10 @@ def load_block_stream(landing: Landing, table: str, progress: Callable[[int], No
             progress(end - start + 1)
     return summary
 
+
+def qualified_table(table: str) -> str:
+    """DB.TABLE, checked, for SQL text."""
+    database, _, name = table.partition(".")
+    if not name:
+        raise ValueError(f"--from-table needs DB.TABLE, not {table!r}")
+    return f"{checked_identifier(database)}.{checked_identifier(name)}"

@@ -225,7 +225,7 @@ where problem not in ('', '~exact')
 # Blocks of a few thousand rows keep memory bounded with long lines; the loader never inserts two
 # rows with one key, so merging them on insert (optimize_on_insert) would be wasted work.
 _FAST_INSERT = {"optimize_on_insert": 0, "max_insert_threads": 2, "max_block_size": 8192}
-_JSON_SETTINGS = {"allow_simdjson": 1, "max_block_size": 4096, "min_insert_block_size_bytes": 64 << 20}
+_JSON_SETTINGS = {"allow_simdjson": 1, "max_block_size": 4096, "min_insert_block_size_rows": 0, "min_insert_block_size_bytes": 0}
 
 
 @dataclass
@@ -267,6 +267,7 @@ class LineBatch:
     numbered: bool = False
     text_of: Callable[[int], str] | None = None  # a line's text by number (default: from payload)
     fill: Callable[[str], None] | None = None  # fills the stage itself (a table copied engine-side)
+    file: str | None = None  # a temporary file already holding `payload` (chDB), removed after landing
     _lines: list[bytes] | None = field(default=None, repr=False)
 
     def line_text(self, line_no: int) -> str:
@@ -360,6 +361,8 @@ class Landing:
         finally:
             self.client.command(f"drop table if exists {stage}")
             self.client.command(f"drop table if exists {plan}")
+            if batch.file:
+                Path(batch.file).unlink(missing_ok=True)
         summary.bytes_read = len(batch.payload)
         summary.seconds = time.perf_counter() - started
         summary.load_ids.append(load_id)
@@ -382,6 +385,10 @@ class Landing:
             "from file({path:String}, 'LineAsString', 'line String'))"
         )
         parameters = {**PATTERNS, "first_line": batch.first_line, "source": batch.source}
+        if batch.file:
+            self.client.command(sql(STAGE_FILL, stage=stage, relation=relation),
+                                parameters={**parameters, "path": batch.file}, settings=_JSON_SETTINGS)
+            return
         with _temp_file(batch.payload) as path:
             self.client.command(sql(STAGE_FILL, stage=stage, relation=relation),
                                 parameters={**parameters, "path": path}, settings=_JSON_SETTINGS)
@@ -562,17 +569,21 @@ def number_lines(payload: bytes, source: str, first_line: int) -> bytes:
     )
 
 
-class _temp_file:
+def write_temp_file(payload: bytes) -> str:
     """A temporary file holding `payload`, for the embedded engine's file() to read."""
+    handle, path = tempfile.mkstemp(prefix="substrate-loader-", suffix=".batch")
+    with os.fdopen(handle, "wb") as out:
+        out.write(payload)
+    return path
 
+
+class _temp_file:
     def __init__(self, payload: bytes):
         self.payload = payload
         self.path = ""
 
     def __enter__(self) -> str:
-        handle, self.path = tempfile.mkstemp(prefix="substrate-loader-", suffix=".batch")
-        with os.fdopen(handle, "wb") as out:
-            out.write(self.payload)
+        self.path = write_temp_file(self.payload)
         return self.path
 
     def __exit__(self, *exc: object) -> None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import zstandard
 
-from loader.landing import Landing, LineBatch, LoadSummary
+from loader.landing import Landing, LineBatch, LoadSummary, write_temp_file
 
 DEFAULT_BATCH_BYTES = 32 << 20
 SNIFF_LINES = 50
@@ -58,6 +60,43 @@ def batches(stream: BinaryIO, source: str, batch_bytes: int, on_read: Callable[[
         first_line += payload.count(b"\n")
     if rest:
         yield LineBatch(rest + b"\n", source, first_line)
+
+
+def prefetched(items: Iterator[LineBatch], write_files: bool) -> Iterator[LineBatch]:
+    """The batches, read (and written to temporary files for chDB) one ahead in a thread: the
+    engine releases the GIL, so reading the next batch overlaps landing this one."""
+    ready: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        try:
+            for batch in items:
+                if write_files:
+                    batch.file = write_temp_file(batch.payload)
+                ready.put(batch)
+                if stop.is_set():
+                    return
+            ready.put(end)
+        except BaseException as error:  # handed to the consumer, which re-raises it
+            ready.put(error)
+
+    worker = threading.Thread(target=produce, name="ndjson-prefetch", daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive() or not ready.empty():  # let the reader finish; drop its files
+            try:
+                item = ready.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if isinstance(item, LineBatch) and item.file:
+                Path(item.file).unlink(missing_ok=True)
 
 
 def sniff(path: Path) -> None:
@@ -104,7 +143,7 @@ def load_ndjson_file(landing: Landing, path: Path, batch_bytes: int = DEFAULT_BA
 
         stream = decompressing(path, raw_file)
         try:
-            for batch in batches(stream, source, batch_bytes, on_read):
+            for batch in prefetched(batches(stream, source, batch_bytes, on_read), landing.embedded):
                 batches_seen += 1
                 next_line = batch.first_line + batch.payload.count(b"\n")
                 summary.add(landing.land(batch))

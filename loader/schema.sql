@@ -114,3 +114,39 @@ create table if not exists {db}.loads
 )
 engine = MergeTree
 order by (load_id, recorded_at);
+
+-- `substrate-loader follow` bookkeeping (not dbt sources; loader/checkpoints.py). One row per
+-- finished batch (landed and its dbt selection run) or stop at a gap; the row with the highest
+-- checkpoint_id per (network, source) is the cursor: `next_height` is the first height not yet
+-- indexed (for a folder: the first height missing from the raw blocks). `status` is 'ok', 'gap'
+-- (a height missing from the source stopped the cursor; `detail` says which) or 'skipped_gap'
+-- (--skip-gap moved the cursor past a missing height on request).
+create table if not exists {db}.follow_checkpoints
+(
+    checkpoint_id UInt64,
+    network LowCardinality(String),
+    source String,
+    next_height UInt64,
+    status LowCardinality(String),
+    detail String,
+    load_ids Array(UInt64),
+    recorded_at DateTime64(3, 'UTC')
+)
+engine = ReplacingMergeTree(checkpoint_id)
+order by (network, source);
+
+-- Files of a followed folder that landed (with the load ids of their batch), by name, size and
+-- modification time: a file is loaded once; a file rewritten in place (new size or time) is
+-- loaded again (a re-load adds no rows for blocks already there).
+create table if not exists {db}.follow_files
+(
+    network LowCardinality(String),
+    source String,
+    file_name String,
+    size UInt64,
+    mtime_ns Int64,
+    load_ids Array(UInt64),
+    loaded_at DateTime64(3, 'UTC') default now64(3, 'UTC')
+)
+engine = MergeTree
+order by (network, source, file_name, loaded_at);

@@ -108,6 +108,13 @@ def _integer(value: Any) -> Any:
 
 
 def load_sidecar(landing: Landing, paths: Iterable[Path], progress: Callable[[int], None] | None = None) -> LoadSummary:
+    files = ((str(path), str(path), path.read_text(encoding="utf-8", errors="replace")) for path in sidecar_files(paths))
+    return load_sidecar_texts(landing, files, progress)
+
+
+def load_sidecar_texts(landing: Landing, responses: Iterable[tuple[str, str, str]],
+                       progress: Callable[[int], None] | None = None) -> LoadSummary:
+    """Land Sidecar responses given as (source, location, JSON text): files, or bodies fetched by `follow`."""
     summary = LoadSummary()
     rows: list[str] = []
     texts: dict[int, str] = {}
@@ -121,18 +128,17 @@ def load_sidecar(landing: Landing, paths: Iterable[Path], progress: Callable[[in
             texts.clear()
 
     bad: list[tuple[str, str, str, str]] = []
-    for line_no, path in enumerate(sidecar_files(paths), 1):
-        text = path.read_text(encoding="utf-8", errors="replace")
+    for line_no, (source, location, text) in enumerate(responses, 1):
         if progress:
             progress(len(text))
         try:
             line = dumps_exact(canonical_block(loads_exact(text)))
         except (ValueError, NotASidecarBlock) as error:
-            reason = f"{path}: {error}" if isinstance(error, NotASidecarBlock) else f"{path}: invalid JSON: {error}"
-            bad.append((str(path), str(path), text, reason))
+            reason = f"{location}: {error}" if isinstance(error, NotASidecarBlock) else f"{location}: invalid JSON: {error}"
+            bad.append((source, location, text, reason))
             continue
         texts[line_no] = text
-        rows.append(tsv_row(line_no, str(path), str(path), line, text, exact=True))
+        rows.append(tsv_row(line_no, source, location, line, text, exact=True))
         if len(rows) >= BATCH_FILES:
             flush()
     flush()
