@@ -96,6 +96,7 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=50, help="addresses per planted community (default 50)")
     parser.add_argument("--no-louvain", action="store_true", help="skip the networkx comparison (minutes)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench_graph"))
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file (bench/run.py reads it)")
     args = parser.parse_args()
 
     shutil.rmtree(args.work, ignore_errors=True)
@@ -135,9 +136,14 @@ def main() -> int:
     print(f"full refresh, analytics included: {sum(seconds.values()):.2f} s in models, {wall:.2f} s wall "
           "(dbt start-up included); goal < 60 s")
 
-    compare_page_rank(chdb)
-    if not args.no_louvain:
-        compare_modularity(chdb)
+    page_rank_difference = compare_page_rank(chdb)
+    modularity = None if args.no_louvain else compare_modularity(chdb)
+    if args.json:
+        args.json.write_text(json.dumps({
+            "transfers": args.transfers, "edges": edges, "addresses": addresses, "communities": communities,
+            "edges_and_address_stats_seconds": edge_time, "page_rank_seconds": page_rank_time,
+            "community_seconds": community_time, "models_seconds": sum(seconds.values()), "wall_seconds": wall,
+            "page_rank_max_difference": page_rank_difference, "modularity": modularity}))
     return 0
 
 
@@ -152,7 +158,7 @@ def weighted_graphs(chdb: Path) -> tuple[nx.DiGraph, nx.Graph]:
     return directed, undirected
 
 
-def compare_page_rank(chdb: Path) -> None:
+def compare_page_rank(chdb: Path) -> float:
     directed, _ = weighted_graphs(chdb)
     started = time.perf_counter()
     reference = nx.pagerank(directed, weight="weight")
@@ -161,9 +167,10 @@ def compare_page_rank(chdb: Path) -> None:
                            " where graph_scope = 'network'"))
     worst = max(abs(reference[node] - ours[node]) for node in reference)
     print(f"PageRank vs networkx.pagerank ({took:.1f} s there): max |difference| {worst:.2e} over {len(reference):,} nodes")
+    return worst
 
 
-def compare_modularity(chdb: Path) -> None:
+def compare_modularity(chdb: Path) -> dict[str, float]:
     _, undirected = weighted_graphs(chdb)
     members: dict[int, set[int]] = {}
     for node, community in rows(chdb, f"select node_key, community_id from {FLOWS}.int_money_flow__communities"):
@@ -175,6 +182,8 @@ def compare_modularity(chdb: Path) -> None:
     reference = nx.community.modularity(undirected, louvain, weight="weight")
     print(f"modularity: ours {ours:.4f} ({len(members):,} communities), networkx Louvain {reference:.4f} "
           f"({len(louvain):,} communities, {took:.0f} s): ratio {ours / reference:.3f} (goal >= 0.9)")
+    return {"ours": ours, "louvain": reference, "ratio": ours / reference, "communities": len(members),
+            "louvain_communities": len(louvain), "louvain_seconds": took}
 
 
 if __name__ == "__main__":
