@@ -3,6 +3,8 @@
     client = connect()                      # or an existing clickhouse-connect client
     summary = load_files(client, "torus", [Path("blocks.ndjson.zst")])
     summary = load_table(client, "torus", "old_db.block_stream")
+    summary = load_lines(client, "torus", ndjson_bytes, source="follow:ws://node")   # in-memory blocks
+    summary = load_sidecar_responses(client, "polkadot", [(url, response_text), ...])
     rows = status(client)
 
 Files: canonical NDJSON (.ndjson/.jsonl, optionally .gz/.zst); Sidecar block JSON (*.json files,
@@ -17,11 +19,11 @@ from typing import Any
 
 from loader.block_stream import load_block_stream
 from loader.connection import raw_database
-from loader.landing import Landing, LoadSummary
+from loader.landing import Landing, LineBatch, LoadSummary
 from loader.networks import get_network
 from loader.ndjson import DEFAULT_BATCH_BYTES, load_ndjson_file
 from loader.schema import checked_identifier, ensure_schema
-from loader.sidecar import load_sidecar
+from loader.sidecar import load_sidecar, load_sidecar_texts
 
 Progress = Callable[[int], None]
 
@@ -46,6 +48,20 @@ def load_files(client: Any, network: str, paths: Sequence[Path | str], database:
         else:
             summary.add(load_ndjson_file(landing, path, batch_bytes, progress))
     return summary
+
+
+def load_lines(client: Any, network: str, ndjson: bytes, source: str, database: str | None = None) -> LoadSummary:
+    """Canonical NDJSON already in memory (e.g. blocks a follower just fetched), as one batch."""
+    get_network(network)
+    landing = Landing(client, network, database or raw_database())
+    return landing.land(LineBatch(ndjson if ndjson.endswith(b"\n") else ndjson + b"\n", source))
+
+
+def load_sidecar_responses(client: Any, network: str, responses: Sequence[tuple[str, str]],
+                           database: str | None = None) -> LoadSummary:
+    """Sidecar /blocks/{n} response texts (location, text), e.g. fetched over HTTP by a follower."""
+    get_network(network)
+    return load_sidecar_texts(Landing(client, network, database or raw_database()), responses)
 
 
 def load_table(client: Any, network: str, table: str, database: str | None = None,

@@ -4,6 +4,7 @@
   substrate-loader load --network NAME --from-table DB.TABLE   a block_stream table, engine-side
   substrate-loader generate --network NAME --blocks N --seed S OUT
   substrate-loader status
+  substrate-loader follow --network NAME (FOLDER | DB.TABLE | --sidecar-url URL) [--once]
 
 The target is embedded chDB in $FLOWS_CHDB_PATH (default ./.chdb); a server with --url or
 FLOWS_TARGET=prod and CLICKHOUSE_HOST/PORT/USER/PASSWORD/SECURE. Exit status: 0 all loaded,
@@ -48,6 +49,31 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("status", help="what is loaded, per network and source")
     _add_target(show)
     show.set_defaults(run=_status)
+
+    follow = commands.add_parser("follow", help="keep the raw tables and dbt marts current with a block source",
+                                 description="Follow a block source: land each new batch, run the dbt selection, "
+                                             "checkpoint, repeat. See README 'Following a chain'.")
+    follow.add_argument("--network", required=True)
+    follow.add_argument("source", nargs="?", metavar="SOURCE",
+                        help="a folder receiving NDJSON/Sidecar files, or a block_stream table DB.TABLE")
+    follow.add_argument("--sidecar-url", metavar="URL", help="a Substrate API Sidecar endpoint instead of SOURCE")
+    follow.add_argument("--batch-blocks", type=int, default=1000, help="heights per batch (default 1000)")
+    follow.add_argument("--select", default="balance_transfers+", help="dbt selection run after each batch")
+    follow.add_argument("--interval", type=float, default=10.0, help="seconds between polls when caught up")
+    follow.add_argument("--once", action="store_true", help="process what is available, then exit")
+    follow.add_argument("--from-height", type=int, help="first height when the source has no checkpoint yet")
+    follow.add_argument("--skip-gap", type=int, action="append", default=[], metavar="HEIGHT",
+                        help="move past this missing height (recorded in the checkpoint); repeatable")
+    follow.add_argument("--retries", type=int, default=3, help="retries of a failing batch or request (default 3)")
+    follow.add_argument("--retry-delay", type=float, default=1.0, help="first backoff in seconds, doubling")
+    follow.add_argument("--concurrency", type=int, default=4, help="Sidecar requests in flight (default 4)")
+    follow.add_argument("--settle", type=float, default=2.0,
+                        help="a folder's file counts as arrived when unchanged this long (default 2 s)")
+    follow.add_argument("--project-dir", type=Path, help="dbt project (default: here, else the repository root)")
+    follow.add_argument("--profiles-dir", type=Path, help="dbt profiles folder (default: the project dir)")
+    follow.add_argument("--chdb-path", help="chDB data folder (default $FLOWS_CHDB_PATH or ./.chdb)")
+    follow.add_argument("--database", help="raw database (default $FLOWS_RAW_DATABASE or substrate_raw)")
+    follow.set_defaults(run=_follow)
 
     gen = commands.add_parser("generate", help="write a deterministic SYNTHETIC block stream (canonical NDJSON)")
     gen.add_argument("--network", required=True)
@@ -122,6 +148,12 @@ def _status(args: argparse.Namespace) -> int:
     for row in table:
         print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
     return 0
+
+
+def _follow(args: argparse.Namespace) -> int:
+    from loader.follow import follow_command
+
+    return follow_command(args)
 
 
 def _generate(args: argparse.Namespace) -> int:

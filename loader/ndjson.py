@@ -21,6 +21,7 @@ from loader.landing import Landing, LineBatch, LoadSummary, write_temp_file
 
 DEFAULT_BATCH_BYTES = 32 << 20
 SNIFF_LINES = 50
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class NotABlockStream(ValueError):
@@ -43,8 +44,11 @@ def decompressing(path: Path, raw: BinaryIO) -> BinaryIO:
 def batches(stream: BinaryIO, source: str, batch_bytes: int, on_read: Callable[[], None] | None = None) -> Iterator[LineBatch]:
     """Batches of whole lines, numbered from 1 across the file (about two batches in memory)."""
     first_line, rest = 1, b""
+    at_start = True
     while True:
         chunk = stream.read(batch_bytes)
+        if at_start:  # a byte-order mark is not part of the first line
+            chunk, at_start = chunk.removeprefix(UTF8_BOM), False
         if on_read:
             on_read()
         if not chunk:
@@ -101,22 +105,27 @@ def prefetched(items: Iterator[LineBatch], write_files: bool) -> Iterator[LineBa
 
 def sniff(path: Path) -> None:
     """Refuse a file none of whose first lines is a block: it is not a block stream at all."""
-    with open_stream(path) as stream:
-        head = io.BufferedReader(stream).read(1 << 20)  # type: ignore[arg-type]
-    lines = [line for line in head.split(b"\n")[:SNIFF_LINES] if line.strip()]
-    if not lines:
-        return
-    for line in lines:
-        try:
-            value = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(value, dict) and "block_height" in value:
-            return
-    raise NotABlockStream(
-        f"{path}: not a block stream: none of its first {len(lines)} lines is a JSON object with block_height "
-        "(canonical NDJSON: one block per line, see README 'Loading blocks')"
-    )
+    seen = 0
+    try:
+        with open_stream(path) as stream:
+            reader = io.BufferedReader(stream)  # type: ignore[arg-type]
+            while seen < SNIFF_LINES and (line := reader.readline()):
+                if not line.strip():
+                    continue
+                seen += 1
+                try:
+                    value = json.loads(line.removeprefix(UTF8_BOM))
+                except ValueError:
+                    continue
+                if isinstance(value, dict) and "block_height" in value:
+                    return
+    except (OSError, EOFError, zstandard.ZstdError):
+        return  # unreadable compressed data: the load itself quarantines it with the line it stopped at
+    if seen:
+        raise NotABlockStream(
+            f"{path}: not a block stream: none of its first {seen} lines is a JSON object with block_height "
+            "(canonical NDJSON: one block per line, see README 'Loading blocks')"
+        )
 
 
 def load_ndjson_file(landing: Landing, path: Path, batch_bytes: int = DEFAULT_BATCH_BYTES,

@@ -108,37 +108,43 @@ def _integer(value: Any) -> Any:
 
 
 def load_sidecar(landing: Landing, paths: Iterable[Path], progress: Callable[[int], None] | None = None) -> LoadSummary:
-    files = ((str(path), str(path), path.read_text(encoding="utf-8", errors="replace")) for path in sidecar_files(paths))
-    return load_sidecar_texts(landing, files, progress)
+    """Sidecar files, and folders of them."""
+
+    def texts() -> Iterator[tuple[str, str]]:
+        for path in sidecar_files(paths):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if progress:
+                progress(len(text))
+            yield str(path), text
+
+    return load_sidecar_texts(landing, texts())
 
 
-def load_sidecar_texts(landing: Landing, responses: Iterable[tuple[str, str, str]],
-                       progress: Callable[[int], None] | None = None) -> LoadSummary:
-    """Land Sidecar responses given as (source, location, JSON text): files, or bodies fetched by `follow`."""
+def load_sidecar_texts(landing: Landing, responses: Iterable[tuple[str, str]]) -> LoadSummary:
+    """Sidecar /blocks/{n} response texts with where each came from (a file, a URL), in order."""
     summary = LoadSummary()
     rows: list[str] = []
     texts: dict[int, str] = {}
+    bad: list[tuple[str, str, str, str]] = []
 
     def flush() -> None:
         if rows:
-            payload = "".join(rows).encode()
-            batch = LineBatch(payload, "sidecar", numbered=True, text_of=texts.__getitem__)
+            batch = LineBatch("".join(rows).encode(), "sidecar", numbered=True, text_of=texts.__getitem__)
             summary.add(landing.land(batch))
             rows.clear()
             texts.clear()
 
-    bad: list[tuple[str, str, str, str]] = []
-    for line_no, (source, location, text) in enumerate(responses, 1):
-        if progress:
-            progress(len(text))
+    for line_no, (location, text) in enumerate(responses, 1):
         try:
             line = dumps_exact(canonical_block(loads_exact(text)))
-        except (ValueError, NotASidecarBlock) as error:
-            reason = f"{location}: {error}" if isinstance(error, NotASidecarBlock) else f"{location}: invalid JSON: {error}"
-            bad.append((source, location, text, reason))
+        except NotASidecarBlock as error:
+            bad.append((location, location, text, f"{location}: {error}"))
+            continue
+        except ValueError as error:
+            bad.append((location, location, text, f"{location}: invalid JSON: {error}"))
             continue
         texts[line_no] = text
-        rows.append(tsv_row(line_no, source, location, line, text, exact=True))
+        rows.append(tsv_row(line_no, location, location, line, text, exact=True))
         if len(rows) >= BATCH_FILES:
             flush()
     flush()

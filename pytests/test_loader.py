@@ -304,3 +304,48 @@ def test_status_reports_per_network_and_source(client: Any, tmp_path: Path) -> N
     report = {(r["network"], r["source"]): (r["blocks"], r["first_height"], r["last_height"], r["events"], r["quarantined"])
               for r in status(client)}
     assert report == {("kusama", str(path)): (10, 20_000_000, 20_000_009, made.events, 0), ("torus", str(BAD)): (3, 10, 24, 11, 13)}
+
+
+def test_truncated_gzip_loads_what_it_can_and_names_the_line(client: Any, tmp_path: Path) -> None:
+    whole = tmp_path / "whole.ndjson.gz"
+    generate("torus", 200, 3, whole)
+    cut = tmp_path / "cut.ndjson.gz"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 2 // 3])
+    summary = load_files(client, "torus", [cut], batch_bytes=50_000)
+    assert 0 < summary.blocks < 200
+    [(location, reason)] = rows(client, f"select location, reason from {DB}.quarantine")
+    assert location == f"{cut}:{summary.blocks + 1}"
+    assert reason.startswith(f"{cut}: could not read from line {summary.blocks + 1} on: ")
+    assert rows(client, f"select max(block_height) - min(block_height) + 1, count() from {DB}.blocks") == [(summary.blocks, summary.blocks)]
+
+
+def test_in_memory_lines_with_a_byte_order_mark_file(client: Any, tmp_path: Path) -> None:
+    from loader.api import load_lines
+
+    good = BAD.read_bytes().splitlines(keepends=True)[0]
+    bom = tmp_path / "bom.ndjson"
+    bom.write_bytes(b"\xef\xbb\xbf" + good)
+    assert (load_files(client, "torus", [bom]).blocks, table_counts(client)) == (1, (1, 1, 1, 0))
+    summary = load_lines(client, "torus", good.replace(b'"block_height": 10', b'"block_height": 11').rstrip(), "follow:test")
+    assert (summary.blocks, summary.events) == (1, 1)
+    assert rows(client, f"select block_height, source from {DB}.blocks order by block_height") == [(10, str(bom)), (11, "follow:test")]
+
+
+def test_cli_from_table_and_status(chdb_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    client = connect(chdb_path=chdb_path)
+    try:
+        client.command("create database if not exists src")
+        client.command(BLOCK_STREAM_DDL)
+        client.command("insert into src.block_stream values (7, '0x07', 1700000000000, ['7-0'], ['7-0'], ['System'], ['ExtrinsicSuccess'], ['null'])")
+    finally:
+        client.close()
+    target = ["--chdb-path", str(chdb_path)]
+    assert main(["load", "--network", "torus", *target, "--from-table", "src.block_stream"]) == 0
+    assert main(["load", "--network", "torus", *target, "--from-table", "src;drop"]) == 2
+    assert main(["load", "--network", "torus", *target]) == 2
+    capsys.readouterr()
+    assert main(["status", *target]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["network", "source", "blocks", "first_height", "last_height", "events", "last_load",
+                              "quarantined", "replacements"]
+    assert out[1].split()[:6] == ["torus", "src.block_stream", "1", "7", "7", "1"]

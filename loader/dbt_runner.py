@@ -1,0 +1,134 @@
+"""Runs a dbt selection in this process (dbt's programmatic API) after each `follow` batch.
+
+The project is parsed once; every run reuses the manifest. The loader's client and dbt's share the
+engine: on chDB both open the same data path in this one process (allowed: clients of one path in
+one process share it). Before the first run, models and seeds the selection reads that do not
+exist yet are built once (`dbt build` without tests), so a fresh database works.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from loader.schema import checked_identifier
+
+SKIPPED_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+_BUILT = ("table", "incremental", "view", "seed", "materialized_view")  # what exists in the database
+_STATEFUL = ("table", "incremental")  # what holds rows that must take in each batch
+
+
+class DbtFailed(RuntimeError):
+    pass
+
+
+def default_project_dir() -> Path:
+    """The folder holding dbt_project.yml: the current one, else this repository's root."""
+    here = Path.cwd()
+    return here if (here / "dbt_project.yml").exists() else Path(__file__).resolve().parent.parent
+
+
+class DbtSelection:
+    """The models `--select` names, plus the table and incremental models upstream of them that read
+    raw data (they must take in each batch too, or the selected ones would see nothing new)."""
+
+    def __init__(self, select: str, project_dir: Path, profiles_dir: Path | None = None, target: str | None = None):
+        from dbt.cli.main import dbtRunner  # imported here: dbt takes a second to import
+
+        self.select = select
+        self.project = ["--project-dir", str(project_dir), "--profiles-dir",
+                        str(profiles_dir or os.environ.get("DBT_PROFILES_DIR") or project_dir)]
+        self.common = [*self.project, "--quiet", *(["--target", target] if target else [])]
+        parsed = dbtRunner().invoke(["parse", *self.common])
+        if not parsed.success:
+            raise DbtFailed(f"dbt parse failed in {project_dir}: {parsed.exception or 'see the dbt output above'}")
+        self.manifest = parsed.result
+        self.runner = dbtRunner(manifest=self.manifest)
+        self.selected = self._selected()
+        if not self.selected:
+            raise ValueError(f"--select {select!r} matches no model of the dbt project in {project_dir}")
+        self.parents = self._ancestors(self.selected) - set(self.selected)
+        self._raw_readers: dict[str, bool] = {}
+        self.upstream = sorted(p for p in self.parents if self._node(p).config.materialized in _STATEFUL
+                               and self._reads_raw(p))
+        self._ready = False
+
+    def describe(self) -> str:
+        extra = f" + {len(self.upstream)} upstream model(s) reading raw data" if self.upstream else ""
+        return f"dbt --select {self.select!r} ({len(self.selected)} model(s){extra})"
+
+    def relation(self, model: str) -> str | None:
+        """`schema`.`table` of a selected model (None when the selection does not run it)."""
+        for unique_id in self.selected:
+            node = self._node(unique_id)
+            if node.name == model:
+                return f"{checked_identifier(node.schema)}.{checked_identifier(node.alias)}"
+        return None
+
+    def run(self, client: Any) -> float:
+        """Runs the selection; seconds taken. Raises DbtFailed naming the models that failed."""
+        started = time.perf_counter()
+        if not self._ready:
+            self._build_missing_parents(client)
+            self._ready = True
+        self._invoke("run", self.upstream + self.selected)
+        return time.perf_counter() - started
+
+    # ----- the graph --------------------------------------------------------------------------------
+
+    def _node(self, unique_id: str) -> Any:
+        return self.manifest.nodes[unique_id]
+
+    def _parents_of(self, unique_id: str) -> list[str]:
+        return list(getattr(self._node(unique_id).depends_on, "nodes", []))  # a seed depends on no node
+
+    def _selected(self) -> list[str]:
+        listed = self.runner.invoke(["ls", "--select", self.select, "--resource-type", "model", "--output", "json",
+                                     "--output-keys", "unique_id", "--log-level", "none", *self.project])
+        if not listed.success:
+            raise ValueError(f"--select {self.select!r}: {listed.exception}")
+        return [json.loads(line)["unique_id"] for line in listed.result]
+
+    def _ancestors(self, unique_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        todo = list(unique_ids)
+        while todo:
+            for parent in self._parents_of(todo.pop()):
+                if parent in self.manifest.nodes and parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return found
+
+    def _reads_raw(self, unique_id: str) -> bool:
+        """True when the node reads a source, itself or through its parents."""
+        if unique_id not in self._raw_readers:
+            parents = self._parents_of(unique_id)
+            self._raw_readers[unique_id] = any(p.startswith("source.") for p in parents) or any(
+                p in self.manifest.nodes and self._reads_raw(p) for p in parents)
+        return self._raw_readers[unique_id]
+
+    # ----- running ------------------------------------------------------------------------------------
+
+    def _invoke(self, command: str, unique_ids: list[str], *extra: str) -> None:
+        names = " ".join(self._node(u).name for u in unique_ids)
+        result = self.runner.invoke([command, "--select", names, *extra, *self.common])
+        if result.success:
+            return
+        failures = [f"{r.node.name}: {r.message}" for r in getattr(result.result, "results", None) or []
+                    if getattr(r.status, "value", r.status) in ("error", "fail", "runtime error")]
+        raise DbtFailed(f"dbt {command} failed: "
+                        + ("; ".join(failures) or str(result.exception or "see the dbt output above")))
+
+    def _build_missing_parents(self, client: Any) -> None:
+        """Builds, once, what the selection reads that is not there yet (e.g. seeds on a fresh database)."""
+        built = [u for u in sorted(self.parents) if self._node(u).config.materialized in _BUILT]
+        schemas = sorted({self._node(u).schema for u in built})
+        existing = {(db, name) for db, name in client.query(
+            "select database, name from system.tables where database in {schemas:Array(String)}",
+            parameters={"schemas": schemas}).result_rows}
+        missing = [u for u in built if (self._node(u).schema, self._node(u).alias) not in existing]
+        if missing:
+            self._invoke("build", missing, *SKIPPED_TESTS)

@@ -1,0 +1,225 @@
+"""`substrate-loader follow`: keep the raw tables and the dbt marts current with a block source.
+
+Each step polls the source for the next batch, lands it, runs the dbt selection in this process,
+records the checkpoint and logs one line. A failing batch is retried a bounded number of times,
+then reported; the command exits non-zero naming its heights. SIGINT/SIGTERM let the batch in
+flight finish (a batch fetched but not yet landed is dropped), so the checkpoint is consistent and
+a restart resumes exactly there. Exit status: 0 caught up (--once) or stopped by a signal;
+1 caught up but something was quarantined; 3 a batch failed; 4 stopped at a gap (--once).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from loader.dbt_runner import DbtSelection
+from loader.follow_sources import Batch, FetchFailed, FolderSource, Poll, SidecarSource, TableSource
+from loader.landing import LoadSummary
+from loader.sidecar_http import SidecarClient
+
+EXIT_OK, EXIT_QUARANTINED, EXIT_FAILED, EXIT_GAP = 0, 1, 3, 4
+
+
+class Source(Protocol):
+    """What the follower needs of a source (loader/follow_sources.py)."""
+
+    key: str
+
+    def poll(self, batch_blocks: int) -> Poll: ...
+
+
+@dataclass
+class FollowOptions:
+    network: str
+    batch_blocks: int = 1000
+    interval: float = 10.0
+    once: bool = False
+    retries: int = 3
+    retry_delay: float = 1.0
+
+
+def log(message: str) -> None:
+    print(f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ} {message}", file=sys.stderr, flush=True)
+
+
+class StopFlag:
+    """Set by the first SIGINT/SIGTERM; a second one interrupts at once (KeyboardInterrupt)."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signal_name = ""
+
+    @property
+    def requested(self) -> bool:
+        return self.event.is_set()
+
+    def wait(self, seconds: float) -> None:
+        self.event.wait(seconds)
+
+    def _handle(self, number: int, _frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.signal_name = signal.Signals(number).name
+        log(f"{self.signal_name}: stopping after the batch in flight (again to abort it)")
+        self.event.set()
+
+    @contextmanager
+    def installed(self) -> Iterator[StopFlag]:
+        previous = {s: signal.signal(s, self._handle) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield self
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+
+class Follower:
+    def __init__(self, client: Any, source: Source, dbt: DbtSelection | Any, options: FollowOptions,
+                 stop: StopFlag, log: Callable[[str], None] = log):
+        self.client = client
+        self.source = source
+        self.dbt = dbt
+        self.options = options
+        self.stop = stop
+        self.log = log
+        self.transfers_table = dbt.relation("balance_transfers")
+        self.quarantined = 0
+
+    def run(self) -> int:
+        while not self.stop.requested:
+            polled = time.perf_counter()
+            try:
+                poll = self.source.poll(self.options.batch_blocks)
+            except FetchFailed as error:
+                self.log(f"{self.source.key}: FAILED: {error}")
+                return EXIT_FAILED
+            if poll.batch is None:
+                if self.options.once:
+                    return self._caught_up(poll)
+                self.stop.wait(self.options.interval)
+                continue
+            if self.stop.requested:  # fetched, nothing written yet: drop it, the checkpoint stays
+                break
+            if not self._run_batch(poll.batch, time.perf_counter() - polled):
+                return EXIT_FAILED
+        self.log(f"{self.source.key}: stopped by {self.stop.signal_name}; the checkpoint is consistent")
+        return EXIT_OK
+
+    def _caught_up(self, poll: Poll) -> int:
+        if poll.gap is not None:
+            self.log(f"{self.source.key}: stopped at a gap: height {poll.gap} is missing ({poll.lag})")
+            return EXIT_GAP
+        self.log(f"{self.source.key}: caught up ({poll.lag})")
+        return EXIT_QUARANTINED if self.quarantined else EXIT_OK
+
+    def _run_batch(self, batch: Batch, fetch_seconds: float) -> bool:
+        """Lands the batch and runs dbt, retrying a bounded number of times; False when it failed for good."""
+        attempts = self.options.retries + 1
+        for attempt in range(1, attempts + 1):
+            started = time.perf_counter()
+            try:
+                summary = batch.land()
+                landed = time.perf_counter()
+                self.dbt.run(self.client)
+                batch.done(summary)
+            except Exception as error:  # noqa: BLE001 - any failure of the batch is retried, then reported
+                if attempt == attempts or self.stop.requested:
+                    self.log(f"{self.source.key}: {batch.what} FAILED after {attempt} attempt(s): {error}")
+                    return False
+                delay = self.options.retry_delay * 2 ** (attempt - 1)
+                self.log(f"{self.source.key}: {batch.what} failed (attempt {attempt}/{attempts}): {error}; "
+                         f"retrying in {delay:.1f} s")
+                self.stop.wait(delay)
+                continue
+            self._report(batch, summary, (fetch_seconds, landed - started, time.perf_counter() - landed))
+            return True
+        return False
+
+    def _report(self, batch: Batch, summary: LoadSummary, seconds: tuple[float, float, float]) -> None:
+        """One line per batch: heights, events, transfers, blocks/s (fetch + load + dbt), lag."""
+        self.quarantined += summary.quarantined
+        heights = summary.blocks + summary.skipped
+        fetch, load, dbt = seconds
+        parts = [f"{summary.blocks} blocks", f"{summary.events} events", f"{self._transfers(summary)} transfers"]
+        if summary.skipped:
+            parts.append(f"{summary.skipped} already loaded")
+        if summary.quarantined:
+            parts.append(f"{summary.quarantined} quarantined")
+        self.log(f"{self.options.network} {self.source.key} {batch.what}: {', '.join(parts)}; "
+                 f"{heights / sum(seconds):.1f} blocks/s (fetch {fetch:.2f} s, load {load:.2f} s, dbt {dbt:.2f} s); "
+                 f"{batch.lag}")
+
+    def _transfers(self, summary: LoadSummary) -> str:
+        if self.transfers_table is None or not summary.load_ids:
+            return "-" if self.transfers_table is None else "0"
+        return str(self.client.command(
+            f"select count() from {self.transfers_table} where _version in {{load_ids:Array(UInt64)}}",
+            parameters={"load_ids": summary.load_ids},
+        ))
+
+
+# ----- the command ---------------------------------------------------------------------------------
+
+
+def follow_command(args: Any) -> int:
+    """`substrate-loader follow` (arguments in loader/cli.py)."""
+    from loader.connection import DEFAULT_CHDB_PATH, connect, raw_database
+    from loader.dbt_runner import DbtFailed, default_project_dir
+    from loader.networks import get_network
+
+    get_network(args.network)
+    if bool(args.source) == bool(args.sidecar_url):
+        raise ValueError("give SOURCE (a folder or a block_stream table DB.TABLE) or --sidecar-url URL, not both")
+    if args.batch_blocks < 1 or args.retries < 0 or args.interval < 0:
+        raise ValueError("--batch-blocks must be at least 1, --retries and --interval not negative")
+    database = args.database or raw_database()
+    # dbt runs in this process against the same engine: its profile reads these variables.
+    os.environ["FLOWS_RAW_DATABASE"] = database
+    chdb_path = None
+    if os.environ.get("FLOWS_TARGET") != "prod":
+        chdb_path = Path(args.chdb_path or os.environ.get("FLOWS_CHDB_PATH") or DEFAULT_CHDB_PATH).resolve()
+        os.environ["FLOWS_CHDB_PATH"] = str(chdb_path)
+    options = FollowOptions(args.network, args.batch_blocks, args.interval, args.once, args.retries, args.retry_delay)
+    stop = StopFlag()
+    with stop.installed():
+        client = connect(None, chdb_path)
+        sidecar = None
+        try:
+            if args.sidecar_url:
+                sidecar = SidecarClient(args.sidecar_url, args.concurrency, args.retries, args.retry_delay,
+                                        on_retry=log)
+                source: Source = SidecarSource(client, args.network, database, sidecar, args.from_height,
+                                               args.skip_gap, log)
+            else:
+                source = _local_source(args, client, database)
+            try:
+                dbt = DbtSelection(args.select, args.project_dir or default_project_dir(), args.profiles_dir)
+            except DbtFailed as error:
+                raise ValueError(str(error)) from error
+            log(f"following {source.key} for {args.network}: batches of {args.batch_blocks} blocks, "
+                f"{dbt.describe()}" + (", once" if args.once else f", every {args.interval:g} s"))
+            return Follower(client, source, dbt, options, stop).run()
+        finally:
+            if sidecar:
+                sidecar.close()
+            client.close()
+
+
+def _local_source(args: Any, client: Any, database: str) -> Source:
+    path = Path(args.source)
+    if path.is_dir():
+        return FolderSource(client, args.network, database, path, args.settle, log)
+    if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$", args.source):
+        return TableSource(client, args.network, database, args.source, args.from_height, args.skip_gap, log)
+    raise FileNotFoundError(f"{args.source}: SOURCE must be an existing folder or a block_stream table DB.TABLE")
