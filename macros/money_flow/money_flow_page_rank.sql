@@ -1,18 +1,20 @@
 {% macro money_flow_page_rank(links, damping=0.85, max_iterations=100, tolerance=1e-06) %}
 {#-
     PageRank by power iteration, exactly as networkx.pagerank computes it (same damping,
-    weights, dangling nodes and stopping rule), for many graphs at once: one per (graph_scope, graph_key).
+    weights, dangling nodes and stopping rule), for many graphs at once, one per
+    (graph_scope, graph_key).
 
-    `links`: one row per weighted directed link (source_key -> target_key, `weight_share` = link weight /
-    the source's total out-weight) plus one self row per node (is_self, weight_share 0) carrying the node:
-    graph_size (N, nodes of its graph) and is_dangling (no out-weight).
+    `links`, sorted by (graph_scope, graph_key): one row per weighted directed link
+    (source_key -> target_key, weight_share = link weight / the source's total out-weight) plus
+    one self row per node (is_self, weight_share 0) carrying the node's graph_size (N, nodes of
+    its graph) and is_dangling (no out-weight).
 
-    Each iteration: x'(v) = d * (sum over links u->v of x(u) * weight_share + D / N) + (1 - d) / N, where
-    D is the rank held by dangling nodes (their rank is spread uniformly). The iteration that
-    brings err = sum |x' - x| below N * tolerance is the answer (no renormalisation, as in
-    networkx); a graph that has not converged after max_iterations keeps its last iterate
-    (networkx raises instead) and reports converged = false. Recursive CTE: every graph stops on
-    its own, and each step reads only the previous one.
+    Each iteration: x'(v) = d * (sum over links u->v of x(u) * weight_share + D / N) + (1 - d) / N,
+    D being the rank held by dangling nodes (spread uniformly). The iteration that brings
+    err = sum |x' - x| below N * tolerance is the answer (no renormalisation, as in networkx);
+    a graph that has not converged after max_iterations keeps its last iterate (networkx raises
+    instead) and reports converged = false. Recursive CTE: each graph stops on its own, and a
+    step reads only the previous step and the links of the graphs still iterating.
 -#}
 with recursive ranks as (
     select
@@ -75,6 +77,16 @@ with recursive ranks as (
                 where err >= graph_size * {{ tolerance }} and iteration < {{ max_iterations }}
             ) as current
                 on links.graph_scope = current.graph_scope and links.source_key = current.node_key
+            -- Only the links of graphs still iterating are read (primary key prefix of `links`).
+            where (links.graph_scope, links.graph_key) in (
+                select
+                    ranks.graph_scope,
+                    ranks.graph_key
+                from ranks
+                where
+                    ranks.err >= ranks.graph_size * {{ tolerance }}
+                    and ranks.iteration < {{ max_iterations }}
+            )
         ) as flows
         group by flows.graph_scope, flows.node_key
     )

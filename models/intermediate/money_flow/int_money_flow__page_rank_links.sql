@@ -1,16 +1,21 @@
 {{ config(
     materialized='table',
     engine='MergeTree()',
-    order_by='(graph_scope, source_key, target_key)',
+    order_by='(graph_scope, graph_key, source_key, target_key)',
     tags=['money_flow', 'graph_analytics'],
 ) }}
 -- The graphs PageRank runs on (macros/money_flow/money_flow_page_rank.sql), weighted by volume:
--- graph_scope 'network', the whole graph of each network; graph_scope 'community', each community's
--- own subgraph (links between two of its members). One row per link with its weight_share of the
--- source's out-volume, plus one self row per node.
+-- graph_scope 'network', the whole graph of each network; 'community', each community's own
+-- subgraph (links between two of its members). One row per link with its share of the source's
+-- out-volume (weight_share), plus one self row per node.
+{#- An Enum, not a String: the PageRank iterations join and group on it. -#}
+{%- set scope_type = "Enum8('network' = 1, 'community' = 2)" %}
+{%- set network_scope = "cast('network' as " ~ scope_type ~ ")" %}
+{%- set community_scope = "cast('community' as " ~ scope_type ~ ")" %}
+
 with scoped_nodes as (
     select
-        'network' as graph_scope,
+        {{ network_scope }} as graph_scope,
         cityHash64(network) as graph_key,
         node_key
     from {{ ref('int_money_flow__graph_nodes') }}
@@ -18,7 +23,7 @@ with scoped_nodes as (
     union all
 
     select
-        'community' as graph_scope,
+        {{ community_scope }} as graph_scope,
         community_id as graph_key,
         node_key
     from {{ ref('int_money_flow__communities') }}
@@ -26,7 +31,7 @@ with scoped_nodes as (
 
 scoped_links as (
     select
-        'network' as graph_scope,
+        {{ network_scope }} as graph_scope,
         source_key,
         target_key,
         volume
@@ -35,7 +40,7 @@ scoped_links as (
     union all
 
     select
-        'community' as graph_scope,
+        {{ community_scope }} as graph_scope,
         links.source_key as source_key,
         links.target_key as target_key,
         links.volume as volume
