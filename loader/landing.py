@@ -70,7 +70,7 @@ _EVENT_OK = r"""match(concat(ifNull(e.index, '\0'), '|', ifNull(e.extrinsic_inde
         ifNull(e.module_id, '\0'), '|', ifNull(e.event_id, '\0')),
     '^[0-9]{1,9}\\|(N|[0-9]{1,9})\\|(initialization|apply_extrinsic|finalization)\\|[A-Za-z][A-Za-z0-9_]*\\|[A-Za-z][A-Za-z0-9_]*$')
     AND (e.phase = 'apply_extrinsic') = isNotNull(e.extrinsic_index)"""
-_EXTRINSIC_OK = r"""match(concat(ifNull(x.index, '\0'), '|', ifNull(x.hash, '\0'), '|', ifNull(x.call_module, '\0'), '|',
+_EXTRINSIC_OK = r"""match(concat(ifNull(x.index, '\0'), '|', ifNull(x.hash, '0x'), '|', ifNull(x.call_module, '\0'), '|',
         ifNull(x.call_function, '\0'), '|', ifNull(x.success, '\0'), '|', ifNull(x.pays_fee, 'N')),
     '^[0-9]{1,9}\\|0x[0-9a-fA-F]*\\|[A-Za-z][A-Za-z0-9_]*\\|[A-Za-z][A-Za-z0-9_]*\\|(true|false)\\|(true|false|N)$')"""
 _EVENT_PROBLEM = f"""multiIf(
@@ -90,7 +90,7 @@ _EVENT_PROBLEM = f"""multiIf(
 _EXTRINSIC_PROBLEM = f"""multiIf(
     isNull(x.index), 'index missing',
     NOT match(x.index, {_UINT32}) OR toUInt64OrZero(x.index) > 4294967295, concat('index is not an unsigned integer: ', left(x.index, 60)),
-    isNull(x.hash) OR NOT match(x.hash, '^0x[0-9a-fA-F]*$'), 'hash missing or not a 0x-prefixed hex string',
+    isNotNull(x.hash) AND NOT match(x.hash, '^0x[0-9a-fA-F]*$'), 'hash is not a 0x-prefixed hex string or null',
     isNull(x.call_module) OR NOT match(x.call_module, {_IDENT}), 'call_module missing or not a name',
     isNull(x.call_function) OR NOT match(x.call_function, {_IDENT}), 'call_function missing or not a name',
     isNull(x.success) OR x.success NOT IN ('true', 'false'), 'success missing or not a boolean',
