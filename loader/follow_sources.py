@@ -19,7 +19,7 @@ from loader.block_stream import qualified_table
 from loader.checkpoints import Checkpoints, LoadedFile
 from loader.landing import Landing, LoadSummary
 from loader.sidecar import _natural_key as natural_key
-from loader.sidecar import load_sidecar_texts
+from loader.sidecar import load_sidecar, load_sidecar_texts
 from loader.sidecar_http import Fetched, SidecarClient, SidecarError
 
 Log = Callable[[str], None]
@@ -248,7 +248,9 @@ class FolderSource:
         names = ", ".join(f.path.name for f in take[:3]) + (f" and {len(take) - 3} more" if len(take) > 3 else "")
 
         def land() -> LoadSummary:
-            return load_files(self.client, self.network, [f.path for f in take], self.database)
+            if take[0].is_sidecar:  # one landing for the run of Sidecar files, not one per file
+                return load_sidecar(Landing(self.client, self.network, self.database), [f.path for f in take])
+            return load_files(self.client, self.network, [take[0].path], self.database)
 
         def done(summary: LoadSummary) -> None:
             self.checkpoints.record_files([f.loaded for f in take], summary.load_ids)

@@ -267,14 +267,23 @@ class LineBatch:
     numbered: bool = False
     text_of: Callable[[int], str] | None = None  # a line's text by number (default: from payload)
     fill: Callable[[str], None] | None = None  # fills the stage itself (a table copied engine-side)
-    file: str | None = None  # a temporary file already holding `payload` (chDB), removed after landing
+    file: str | None = None  # a temporary file holding the lines (chDB), removed after landing
+    size: int = 0  # bytes of input the batch stands for
+    line_count: int = 0  # lines in the batch, when known
     _lines: list[bytes] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.size = self.size or len(self.payload)
+
+    def move_to_file(self) -> None:
+        """Write the lines to a temporary file for chDB and let the bytes in memory go."""
+        self.file, self.payload = write_temp_file(self.payload), b""
 
     def line_text(self, line_no: int) -> str:
         if self.text_of:
             return self.text_of(line_no)
         if self._lines is None:
-            self._lines = self.payload.split(b"\n")
+            self._lines = (Path(self.file).read_bytes() if self.file else self.payload).split(b"\n")
         return self._lines[line_no - self.first_line].decode("utf-8", "replace")
 
 
@@ -363,7 +372,7 @@ class Landing:
             self.client.command(f"drop table if exists {plan}")
             if batch.file:
                 Path(batch.file).unlink(missing_ok=True)
-        summary.bytes_read = len(batch.payload)
+        summary.bytes_read = batch.size
         summary.seconds = time.perf_counter() - started
         summary.load_ids.append(load_id)
         self._record(load_id, batch.source, "committed", summary)

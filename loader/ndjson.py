@@ -17,9 +17,9 @@ from typing import BinaryIO
 
 import zstandard
 
-from loader.landing import Landing, LineBatch, LoadSummary, write_temp_file
+from loader.landing import Landing, LineBatch, LoadSummary
 
-DEFAULT_BATCH_BYTES = 32 << 20
+DEFAULT_BATCH_BYTES = 128 << 20
 SNIFF_LINES = 50
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -60,10 +60,11 @@ def batches(stream: BinaryIO, source: str, batch_bytes: int, on_read: Callable[[
         payload = b"".join((rest, memoryview(chunk)[:cut]))
         rest = chunk[cut:]
         del chunk
-        yield LineBatch(payload, source, first_line)
-        first_line += payload.count(b"\n")
+        lines = payload.count(b"\n")
+        yield LineBatch(payload, source, first_line, line_count=lines)
+        first_line += lines
     if rest:
-        yield LineBatch(rest + b"\n", source, first_line)
+        yield LineBatch(rest + b"\n", source, first_line, line_count=1)
 
 
 def prefetched(items: Iterator[LineBatch], write_files: bool) -> Iterator[LineBatch]:
@@ -77,7 +78,7 @@ def prefetched(items: Iterator[LineBatch], write_files: bool) -> Iterator[LineBa
         try:
             for batch in items:
                 if write_files:
-                    batch.file = write_temp_file(batch.payload)
+                    batch.move_to_file()
                 ready.put(batch)
                 if stop.is_set():
                     return
@@ -154,8 +155,8 @@ def load_ndjson_file(landing: Landing, path: Path, batch_bytes: int = DEFAULT_BA
         try:
             for batch in prefetched(batches(stream, source, batch_bytes, on_read), landing.embedded):
                 batches_seen += 1
-                next_line = batch.first_line + batch.payload.count(b"\n")
                 summary.add(landing.land(batch))
+                next_line = batch.first_line + batch.line_count
         except (OSError, EOFError, zstandard.ZstdError) as error:
             # A corrupt or truncated compressed file: what was read is loaded; the rest is named.
             reason = f"{path}: could not read from line {next_line} on: {error}"
