@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loader.api import load_files, load_table
+from loader.api import load_files, load_sidecar_responses, load_table
 from loader.block_stream import qualified_table
 from loader.checkpoints import Checkpoints, LoadedFile
 from loader.landing import Landing, LoadSummary
 from loader.sidecar import _natural_key as natural_key
-from loader.sidecar import load_sidecar, load_sidecar_texts
+from loader.sidecar import load_sidecar
 from loader.sidecar_http import Fetched, SidecarClient, SidecarError
 
 Log = Callable[[str], None]
@@ -196,8 +196,8 @@ class SidecarSource(HeightSource):
         return _Available(None, fetched.missing)
 
     def land(self, low: int, high: int, payload: Any) -> LoadSummary:
-        landing = Landing(self.client, self.network, self.database)
-        return load_sidecar_texts(landing, ((self.sidecar.url, url, text) for _height, url, text in payload))
+        return load_sidecar_responses(self.client, self.network, [(url, text) for _height, url, text in payload],
+                                      self.database)
 
 
 # ----- a folder receiving files -------------------------------------------------------------------
