@@ -30,6 +30,8 @@ class NotABlockStream(ValueError):
 
 def open_stream(path: Path) -> BinaryIO:
     """The decompressed bytes of a file, by extension."""
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     return decompressing(path, path.open("rb"))
 
 
@@ -46,7 +48,7 @@ def batches(stream: BinaryIO, source: str, batch_bytes: int, on_read: Callable[[
     first_line, rest = 1, b""
     at_start = True
     while True:
-        chunk = stream.read(batch_bytes)
+        chunk = _read_up_to(stream, batch_bytes)
         if at_start:  # a byte-order mark is not part of the first line
             chunk, at_start = chunk.removeprefix(UTF8_BOM), False
         if on_read:
@@ -65,6 +67,15 @@ def batches(stream: BinaryIO, source: str, batch_bytes: int, on_read: Callable[[
         first_line += lines
     if rest:
         yield LineBatch(rest + b"\n", source, first_line, line_count=1)
+
+
+def _read_up_to(stream: BinaryIO, size: int) -> bytes:
+    """`size` bytes, or fewer at the end: decompressors may return short reads."""
+    parts, wanted = [], size
+    while wanted > 0 and (part := stream.read(wanted)):
+        parts.append(part)
+        wanted -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def prefetched(items: Iterator[LineBatch], write_files: bool) -> Iterator[LineBatch]:
