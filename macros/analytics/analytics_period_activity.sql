@@ -2,8 +2,9 @@
   Body of the per-period activity tables (balance_transfers_volume_4h, network_activity_daily,
   _weekly, _monthly): one row per network, asset and UTC period of `grain` (see
   analytics_period_start), every figure exact for the period (uniqExact over the period's
-  transfers, never summed across batches). Incremental runs recompute only the touched periods
-  (analytics_touched_periods) from balance_transfers, see analytics_select_recomputed.
+  transfers, never summed across batches), merged from the 4-hour buckets of
+  int_analytics__network_buckets (exact states: distinct sets, median values). Incremental runs
+  recompute only the touched periods (analytics_touched_periods), see analytics_select_recomputed.
 #}
 {% macro analytics_period_activity(grain) %}
     {%- set bins = analytics_amount_bin_names() -%}
@@ -26,24 +27,39 @@ touched_periods as (
 ),
 
 {% endif %}
-transfers as (
+buckets as (
     select
         network,
         asset,
-        {{ analytics_period_start(grain, 'block_time') }} as period_start,
-        block_height,
-        block_time,
-        from_address,
-        to_address,
-        amount,
-        fee,
-        amount_bin,
-        _version
-    from {{ ref('int_analytics__transfers_binned') }}
+        {{ analytics_period_start(grain, 'bucket_start') }} as period_start,
+        transfer_count as bucket_transfer_count,
+        total_volume as bucket_volume,
+        total_fees as bucket_fees,
+        senders_state,
+        receivers_state,
+        addresses_state,
+        pairs_state,
+        distinct_pairs_state,
+        {% for bin in bins %}
+            amount_{{ bin }}_count as bucket_{{ bin }}_count,
+            amount_{{ bin }}_volume as bucket_{{ bin }}_volume,
+        {% endfor %}
+        amount_low_median_state,
+        amount_high_median_state,
+        fee_low_median_state,
+        fee_high_median_state,
+        min_amount as bucket_min_amount,
+        max_amount as bucket_max_amount,
+        min_fee as bucket_min_fee,
+        max_fee as bucket_max_fee,
+        first_block as bucket_first_block,
+        last_block as bucket_last_block,
+        first_transfer_at as bucket_first_transfer_at,
+        last_transfer_at as bucket_last_transfer_at,
+        _version as bucket_version
+    from {{ ref('int_analytics__network_buckets') }}
     {% if is_incremental() %}
-        where
-            (network, {{ analytics_period_start(grain, 'block_time') }})
-            in touched_periods
+        where (network, {{ analytics_period_start(grain, 'bucket_start') }}) in touched_periods
     {% endif %}
 ),
 
@@ -52,45 +68,44 @@ period_activity as (
         network,
         asset,
         period_start,
-        count() as transfer_count,
-        sum(amount) as total_volume,
-        sum(fee) as total_fees,
-        -- '' (the unknown account of legacy stake events) is not an address
-        uniqExactIf(from_address, from_address != '') as unique_senders,
-        uniqExactIf(to_address, to_address != '') as unique_receivers,
-        -- an address that both sent and received (or sent to itself) counts once
-        uniqExactArray(arrayFilter(address -> address != '', [from_address, to_address]))
-            as unique_addresses,
-        uniqExactIf(from_address, to_address, from_address != '' and to_address != '')
-            as address_pairs,
+        sum(bucket_transfer_count) as transfer_count,
+        sum(bucket_volume) as total_volume,
+        sum(bucket_fees) as total_fees,
+        uniqExactMerge(senders_state) as unique_senders,
+        uniqExactMerge(receivers_state) as unique_receivers,
+        uniqExactArrayMerge(addresses_state) as unique_addresses,
+        uniqExactIfMerge(pairs_state) as address_pairs,
         -- directed pairs between two different addresses over the possible n * (n - 1)
         if(
             unique_addresses > 1,
-            uniqExactIf(
-                from_address, to_address,
-                from_address != to_address and from_address != '' and to_address != ''
-            )
-            / (unique_addresses * (unique_addresses - 1)),
+            uniqExactIfMerge(distinct_pairs_state) / (unique_addresses * (unique_addresses - 1)),
             0
         ) as network_density,
         {% for bin in bins %}
-            countIf(amount_bin = {{ loop.index }}) as amount_{{ bin }}_count,
-            sumIf(amount, amount_bin = {{ loop.index }}) as amount_{{ bin }}_volume,
+            sum(bucket_{{ bin }}_count) as amount_{{ bin }}_count,
+            sum(bucket_{{ bin }}_volume) as amount_{{ bin }}_volume,
         {% endfor %}
-        sum(amount) / count() as avg_amount,
-        {{ analytics_median('amount') }} as median_amount,
-        min(amount) as min_amount,
-        max(amount) as max_amount,
-        sum(fee) / count() as avg_fee,
-        {{ analytics_median('fee') }} as median_fee,
-        min(fee) as min_fee,
-        max(fee) as max_fee,
-        min(block_height) as first_block,
-        max(block_height) as last_block,
-        min(block_time) as first_transfer_at,
-        max(block_time) as last_transfer_at,
-        max(_version) as _version
-    from transfers
+        sum(bucket_volume) / sum(bucket_transfer_count) as avg_amount,
+        -- the mean of the two middle values (exact)
+        (
+            quantileExactLowMerge(0.5)(amount_low_median_state)
+            + quantileExactHighMerge(0.5)(amount_high_median_state)
+        ) / 2 as median_amount,
+        min(bucket_min_amount) as min_amount,
+        max(bucket_max_amount) as max_amount,
+        sum(bucket_fees) / sum(bucket_transfer_count) as avg_fee,
+        (
+            quantileExactLowMerge(0.5)(fee_low_median_state)
+            + quantileExactHighMerge(0.5)(fee_high_median_state)
+        ) / 2 as median_fee,
+        min(bucket_min_fee) as min_fee,
+        max(bucket_max_fee) as max_fee,
+        min(bucket_first_block) as first_block,
+        max(bucket_last_block) as last_block,
+        min(bucket_first_transfer_at) as first_transfer_at,
+        max(bucket_last_transfer_at) as last_transfer_at,
+        max(bucket_version) as _version
+    from buckets
     group by network, asset, period_start
 )
 {{ analytics_select_recomputed(

@@ -1,0 +1,97 @@
+{%- set bins = analytics_amount_bin_names() -%}
+{%- set measures = ['transfer_count', 'total_volume', 'total_fees', 'senders_state',
+    'receivers_state', 'addresses_state', 'pairs_state', 'distinct_pairs_state'] -%}
+{%- for bin in bins -%}
+    {%- do measures.extend(['amount_' ~ bin ~ '_count', 'amount_' ~ bin ~ '_volume']) -%}
+{%- endfor -%}
+{%- do measures.extend(['amount_low_median_state', 'amount_high_median_state',
+    'fee_low_median_state', 'fee_high_median_state', 'min_amount', 'max_amount', 'min_fee',
+    'max_fee', 'first_block', 'last_block', 'first_transfer_at', 'last_transfer_at', '_version']) -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='network, asset, bucket_start',
+    engine='MergeTree()',
+    order_by='(network, asset, bucket_start)',
+    partition_by='toYYYYMM(bucket_start)',
+    query_settings={'join_use_nulls': 0},
+    post_hook="{{ analytics_delete_emptied_rows() }}",
+) }}
+-- depends_on: {{ ref('stg_chain__blocks') }}
+-- One row per network, asset and 4-hour UTC bucket: additive figures plus exact partial
+-- aggregation states (distinct sets, median values), so the 4-hour, daily, weekly and monthly
+-- marts merge buckets instead of re-reading transfers. Incremental runs recompute touched buckets.
+with
+
+{% if is_incremental() %}
+    {{ analytics_touched_block_ctes() }}
+
+    -- read through `in touched_buckets`, which sqlfluff's ST03 does not follow
+    touched_buckets as (  -- noqa: ST03
+        {{ analytics_touched_periods('4h', 'bucket_start') }}
+    ),
+
+{% endif %}
+transfers as (
+    select
+        network,
+        asset,
+        {{ analytics_period_start('4h', 'block_time') }} as bucket_start,
+        block_height,
+        block_time,
+        -- '' (the unknown account of legacy stake events) is not an address
+        nullIf(from_address, '') as sender,
+        nullIf(to_address, '') as receiver,
+        from_address,
+        to_address,
+        from_address != '' and to_address != '' as has_both_addresses,
+        amount,
+        fee,
+        amount_bin,
+        _version
+    from {{ ref('int_analytics__transfers_binned') }}
+    {% if is_incremental() %}
+        where (network, {{ analytics_period_start('4h', 'block_time') }}) in touched_buckets
+    {% endif %}
+),
+
+buckets as (
+    select
+        network,
+        asset,
+        bucket_start,
+        count() as transfer_count,
+        sum(amount) as total_volume,
+        sum(fee) as total_fees,
+        uniqExactState(sender) as senders_state,
+        uniqExactState(receiver) as receivers_state,
+        -- an address that both sent and received (or sent to itself) counts once
+        uniqExactArrayState(arrayFilter(address -> address is not null, [sender, receiver]))
+            as addresses_state,
+        uniqExactIfState(from_address, to_address, has_both_addresses) as pairs_state,
+        uniqExactIfState(
+            from_address, to_address, has_both_addresses and from_address != to_address
+        ) as distinct_pairs_state,
+        {% for bin in bins %}
+            countIf(amount_bin = {{ loop.index }}) as amount_{{ bin }}_count,
+            sumIf(amount, amount_bin = {{ loop.index }}) as amount_{{ bin }}_volume,
+        {% endfor %}
+        quantileExactLowState(0.5) (amount) as amount_low_median_state,
+        quantileExactHighState(0.5) (amount) as amount_high_median_state,
+        quantileExactLowState(0.5) (fee) as fee_low_median_state,
+        quantileExactHighState(0.5) (fee) as fee_high_median_state,
+        min(amount) as min_amount,
+        max(amount) as max_amount,
+        min(fee) as min_fee,
+        max(fee) as max_fee,
+        min(block_height) as first_block,
+        max(block_height) as last_block,
+        min(block_time) as first_transfer_at,
+        max(block_time) as last_transfer_at,
+        max(_version) as _version
+    from transfers
+    group by network, asset, bucket_start
+)
+{{ analytics_select_recomputed(
+    'buckets', ['network', 'asset', 'bucket_start'], measures,
+    '(network, bucket_start) in touched_buckets') }}
