@@ -97,7 +97,8 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     draw_chart(results, RESULTS / "chart.png")
-    print(f"\nwritten: {RESULTS / 'results.json'}, {RESULTS / 'chart.png'}")
+    (RESULTS / "summary.md").write_text(markdown_summary(results))
+    print(f"\nwritten: {RESULTS / 'results.json'}, {RESULTS / 'chart.png'}, {RESULTS / 'summary.md'}")
     return 0
 
 
@@ -178,6 +179,7 @@ def _split(whole: Path, blocks: int, base: Path, increment: Path) -> tuple[int, 
 @dataclass
 class Timed:
     seconds: float
+    cpu_seconds: float  # user + system: less sensitive than wall-clock to what else runs
     peak_rss_mib: float
     stdout: str
     stderr: str
@@ -185,7 +187,7 @@ class Timed:
 
 
 def run_timed(cmd: list[str], env: dict[str, str]) -> Timed:
-    """Wall-clock and peak RSS (wait4 of this one child) of a command."""
+    """Wall-clock, CPU time and peak RSS (wait4 of this one child) of a command."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         child = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=err)
@@ -194,7 +196,7 @@ def run_timed(cmd: list[str], env: dict[str, str]) -> Timed:
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Timed(seconds, usage.ru_maxrss / 1024, out.read().decode(errors="replace"),
+        return Timed(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read().decode(errors="replace"),
                      err.read().decode(errors="replace"), child.returncode)
 
 
@@ -212,12 +214,14 @@ class Step:
     """One measured step over the repeats."""
 
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     peak_rss_mib: list[float] = field(default_factory=list)
     # dbt: sum of the nodes' execution times (dbt start-up excluded); load: the loader's own timing
     model_seconds: list[float] = field(default_factory=list)
 
     def add(self, timed: Timed, model_seconds: float | None = None) -> None:
         self.seconds.append(timed.seconds)
+        self.cpu_seconds.append(timed.cpu_seconds)
         self.peak_rss_mib.append(timed.peak_rss_mib)
         if model_seconds is not None:
             self.model_seconds.append(model_seconds)
@@ -315,7 +319,7 @@ def summarize(step: Step) -> dict[str, Any]:
         return {"all": [round(v, 3) for v in values], "best": round(min(values), 3),
                 "median": round(statistics.median(values), 3)}
 
-    return {"seconds": stats(step.seconds), "model_seconds": stats(step.model_seconds),
+    return {"seconds": stats(step.seconds), "cpu_seconds": stats(step.cpu_seconds), "model_seconds": stats(step.model_seconds),
             "peak_rss_mib": round(max(step.peak_rss_mib), 1) if step.peak_rss_mib else None}
 
 
@@ -380,10 +384,11 @@ def figures(stream: Stream, steps: dict[str, Any]) -> dict[str, Any]:
     for stage, names in STAGES.items():
         median, best = seconds(names, "median"), seconds(names, "best")
         own = seconds(names, "median", "model_seconds")
+        cpu = seconds(names, "median", "cpu_seconds")
         rate = stream.events / median  # type: ignore[operator]
         out[stage] = {"median_seconds": round(median, 3), "best_seconds": round(best, 3),  # type: ignore[arg-type]
                       "events_per_s_median": round(rate), "events_per_s_best": round(stream.events / best),  # type: ignore[operator]
-                      "x_baseline": round(rate / baseline_rate, 2),
+                      "x_baseline": round(rate / baseline_rate, 2), "cpu_seconds_median": round(cpu, 3),  # type: ignore[arg-type]
                       "own_seconds_median": round(own, 3) if own is not None else None,
                       "events_per_s_own_median": round(stream.events / own) if own else None}
     out["load"]["mb_per_s_median"] = round(stream.megabytes / out["load"]["median_seconds"], 1)
@@ -471,19 +476,21 @@ def print_report(results: dict[str, Any]) -> None:
         print(f"\n{s['events']:,} events, {s['blocks']:,} blocks, {s['bytes'] / 1e6:,.0f} MB "
               f"({results['settings']['network']}, {len(steps['load']['seconds']['all'])} repeat(s)); "
               f"{size['counts']['transfers']:,} transfers")
-        print(f"  {'stage':42s} {'best s':>7s} {'median s':>8s} {'own s':>7s} {'events/s':>10s} "
+        print(f"  {'stage':42s} {'best s':>7s} {'median s':>8s} {'own s':>7s} {'CPU s':>7s} {'events/s':>10s} "
               f"{'x baseline':>10s} {'peak RSS':>9s}")
         for stage, label in STAGE_LABELS.items():
             row, names = f[stage], STAGES[stage]
             rss = steps[names[0]]["peak_rss_mib"] if len(names) == 1 else None
             own = f"{row['own_seconds_median']:7.2f}" if row["own_seconds_median"] is not None else ""
             print(f"  {label:42s} {row['best_seconds']:7.2f} {row['median_seconds']:8.2f} {own:>7s} "
+                  f"{row['cpu_seconds_median']:7.2f} "
                   f"{row['events_per_s_median']:10,} {row['x_baseline']:10.2f} {f'{rss:,.0f} MiB' if rss else '':>9s}")
         for name, label in OTHER_STEPS.items():
-            t, own = steps[name]["seconds"], steps[name]["model_seconds"]
-            print(f"  {label:42s} {t['best']:7.2f} {t['median']:8.2f} {own['median'] if own else 0:7.2f}")
+            t, own, cpu = steps[name]["seconds"], steps[name]["model_seconds"], steps[name]["cpu_seconds"]
+            print(f"  {label:42s} {t['best']:7.2f} {t['median']:8.2f} {own['median'] if own else 0:7.2f} "
+                  f"{cpu['median']:7.2f}")
         print("  (own s: dbt = sum of the models' execution times, dbt start-up excluded; load = the loader's "
-              "own timing, interpreter and chDB start-up excluded)")
+              "own timing, interpreter and chDB start-up excluded. CPU s: user + system of the process(es))")
         inc = f["incremental"]
         print(f"  load: {f['load']['mb_per_s_median']} MB/s. Incremental +1% as a fraction of the full build: "
               f"{100 * inc['without_graph_analytics_fraction']:.1f}% (graph analytics apart), "
@@ -524,6 +531,34 @@ OURS = ("substrate-loader lands every block, extrinsic and event in the raw tabl
 BASELINE = ("one Python process reads the same file, json.loads per block, keeps Balances.Transfer outside "
             "failed extrinsics with its fee, and inserts with clickhouse-connect every 100 blocks into one "
             "table on its own chDB folder (bench/baseline.py). No raw data kept, no other rule, no marts.")
+
+
+def markdown_summary(results: dict[str, Any]) -> str:
+    """The figures as Markdown, for the README's Benchmark section."""
+    m = results["machine"]
+    lines = [f"Measured {results['generated_at']} (commit {results['git_commit']}) on {m['cores']} cores "
+             f"{m['cpu_model']}, {m['memory_gib']} GiB, {m['os']}; Python {m['python']}, chDB {m['versions']['chdb']} "
+             f"(ClickHouse {m['versions']['chdb-core']}), dbt-core {m['versions']['dbt-core']}, dbt-clickhouse "
+             f"{m['versions']['dbt-clickhouse']}. Load average {results['load_average_before'][0]:.1f} before, "
+             f"{results['load_average_after'][0]:.1f} after (a shared machine). Command: `{results['command']}`.", ""]
+    for size in results["sizes"]:
+        s, steps, f = size["stream"], size["steps"], size["figures"]
+        lines += [f"**{s['events']:,} events** ({s['blocks']:,} blocks, {s['bytes'] / 1e6:,.0f} MB NDJSON, "
+                  f"{size['counts']['transfers']:,} transfers; {len(steps['load']['seconds']['all'])} repeats):", "",
+                  "| stage | median s | best s | events/s (median) | x baseline | peak RSS |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for stage, label in STAGE_LABELS.items():
+            row, names = f[stage], STAGES[stage]
+            rss = steps[names[0]]["peak_rss_mib"] if len(names) == 1 else None
+            lines.append(f"| {label} | {row['median_seconds']:.2f} | {row['best_seconds']:.2f} | "
+                         f"{row['events_per_s_median']:,} | {row['x_baseline']:.2f} | {f'{rss:,.0f} MiB' if rss else ''} |")
+        for name, label in OTHER_STEPS.items():
+            t = steps[name]["seconds"]
+            lines.append(f"| {label} | {t['median']:.2f} | {t['best']:.2f} | | | |")
+        lines.append("")
+    lines += ["Goals, on the largest size:", ""]
+    lines += [f"- **{g['status']}** {g['goal']}: {g['value']:,} {g['unit']}" for g in results["goals"]]
+    return "\n".join(lines) + "\n"
 
 
 def draw_chart(results: dict[str, Any], out: Path) -> None:
