@@ -1,32 +1,38 @@
-{#-
+{#
     Reading event attributes whatever the decoder's shape. substrate-interface gives a JSON
     object for named fields ({"from": .., "to": .., "amount": ..}); polkadot-js, Sidecar and
-    tuple variants give a positional array ([from, to, amount]). Each helper takes the field's
-    name and its 1-based position and reads whichever applies. They expect the columns
-    `attributes` (JSON text) and `is_named` (JSONType(attributes) = 'Object') in scope.
--#}
+    tuple variants give a positional array ([from, to, amount]). A rule lists its fields by name
+    in positional order; one JSONExtract into a Tuple of Strings reads them by name from an
+    object and by position from an array, in a single parse of the event (the speed of the
+    model rests on that). Strings come unquoted, numbers as their exact text (u128 included),
+    nested values as JSON text, a missing field as ''.
+#}
 
-{% macro attribute_raw(name, position) -%}
-    {#- The field's JSON text as written (numbers beyond UInt64 come back quoted); '' if absent. -#}
-    if(is_named, JSONExtractRaw(attributes, '{{ name }}'), JSONExtractRaw(attributes, {{ position }}))
-{%- endmacro %}
+{% macro rule_field_count() %}
+    {# Every rule's tuple has this many fields (padded) so that one column can hold any of them. #}
+    {{ return(6) }}
+{% endmacro %}
 
-{% macro attribute_address(name, position) -%}
-    {#- An account (a JSON string); '' if absent or not a string. -#}
-    if(is_named, JSONExtractString(attributes, '{{ name }}'), JSONExtractString(attributes, {{ position }}))
-{%- endmacro %}
+{% macro rule_fields_type(names) %}
+    {# 'Tuple(from String, to String, amount String, _4 String, ...)' for JSONExtract. #}
+    {% set fields = [] %}
+    {% for index in range(rule_field_count()) %}
+        {% set name = names[index] if index < names | length else '_' ~ (index + 1) %}
+        {% do fields.append(name ~ ' String') %}
+    {% endfor %}
+    {{ return('Tuple(' ~ (fields | join(', ')) ~ ')') }}
+{% endmacro %}
 
-{% macro attribute_id(name, position) -%}
-    {#- A small id (fund index, para id) as text, whether a JSON number or a numeric string. -#}
-    trim(both '"' from {{ attribute_raw(name, position) }})
-{%- endmacro %}
+{% macro rule_field_refs(names) %}
+    {# {name: SQL of that field of the event's extracted tuple (column rule_fields)}. #}
+    {% set refs = {} %}
+    {% for name in names %}
+        {% do refs.update({name: 'tupleElement(rule_fields, ' ~ loop.index ~ ')'}) %}
+    {% endfor %}
+    {{ return(refs) }}
+{% endmacro %}
 
-{% macro attribute_count() -%}
-    {#- Number of fields: array length or object key count (tells runtime layouts apart). -#}
-    JSONLength(attributes)
-{%- endmacro %}
-
-{% macro has_attribute(name) -%}
-    {#- Whether a named (object) shape has the field. -#}
-    (is_named and JSONHas(attributes, '{{ name }}'))
-{%- endmacro %}
+{% macro attributes_are_named() %}
+    {# A JSON object (named fields); the loader stores attributes as compact JSON text. #}
+    {{ return("startsWith(attributes, '{')") }}
+{% endmacro %}

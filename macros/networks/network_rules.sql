@@ -53,6 +53,18 @@
     )
 {%- endmacro %}
 
+{% macro transfer_rule_fields() -%}
+    {#- The fields the event's rule (rule_number in scope) or the fee payment reads: one
+        JSONExtract per event, into a Tuple of rule_field_count() Strings. -#}
+    multiIf(
+    {%- for item in flat_transfer_rules() %}
+        rule_number = {{ loop.index }}, JSONExtract(attributes, '{{ item.rule.fields_type }}'),
+    {%- endfor %}
+        is_fee_payment, JSONExtract(attributes, '{{ transaction_fee_paid().fields_type }}'),
+        tuple({{ (["''"] * rule_field_count()) | join(', ') }})
+    )
+{%- endmacro %}
+
 {% macro transfer_rule_column(column, default) -%}
     {#- One output column: the matching rule's expression for it (rule_number in scope). -#}
     multiIf(

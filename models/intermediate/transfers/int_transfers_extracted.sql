@@ -52,7 +52,6 @@ batch_events as (
         module_id,
         event_id,
         attributes,
-        JSONType(attributes) = 'Object' as is_named,
         load_id,
         if(
             network in (select network_settings.network from network_settings), network, 'generic'
@@ -78,18 +77,25 @@ events_with_settings as (
         batch_events.module_id as module_id,
         batch_events.event_id as event_id,
         batch_events.attributes as attributes,
-        batch_events.is_named as is_named,
         batch_events.load_id as load_id,
-        network_settings.rules as rules,
         network_settings.asset as asset,
         {{ decimals_at_height('batch_events.block_height') }} as decimals,
         network_settings.partition_blocks as partition_blocks,
-        {{ transfer_rule_number('network_settings.rules') }} as rule_number
+        {{ transfer_rule_number('network_settings.rules') }} as rule_number,
+        batch_events.extrinsic_index is not null
+        and batch_events.module_id = 'TransactionPayment'
+        and batch_events.event_id = 'TransactionFeePaid' as is_fee_payment,
+        batch_events.extrinsic_index is not null
+        and batch_events.module_id = 'System'
+        and batch_events.event_id = 'ExtrinsicFailed' as is_extrinsic_failure
     from batch_events
     inner join network_settings on batch_events.settings_network = network_settings.network
+    where rule_number > 0 or is_fee_payment or is_extrinsic_failure
 ),
 
 classified_events as (
+    -- The rule's columns, read from one JSONExtract per event (rule_fields); the amount checked
+    -- here, the fee after the extrinsic is known.
     select
         network,
         block_height,
@@ -99,24 +105,39 @@ classified_events as (
         event_index,
         module_id,
         event_id,
-        attributes,
         load_id,
         asset,
         decimals,
         partition_blocks,
         rule_number,
+        is_fee_payment,
+        is_extrinsic_failure,
+        {{ transfer_rule_fields() }} as rule_fields,
         {{ transfer_rule_column('transfer_type', "''") }} as transfer_type,
         {{ transfer_rule_column('from_address', "''") }} as from_address,
         {{ transfer_rule_column('to_address', "''") }} as to_address,
         {{ transfer_rule_column('amount', "''") }} as amount_text,
         {{ transfer_rule_column('from_is_system', 'false') }} as from_is_system,
         {{ transfer_rule_column('to_is_system', 'false') }} as to_is_system,
-        extrinsic_index is not null
-        and module_id = 'System' and event_id = 'ExtrinsicFailed' as is_extrinsic_failure,
-        extrinsic_index is not null
-        and module_id = 'TransactionPayment' and event_id = 'TransactionFeePaid' as is_fee_payment,
-        if(is_fee_payment, {{ attribute_address('who', 1) }}, '') as fee_payer,
-        if(is_fee_payment, {{ attribute_raw('actual_fee', 2) }}, '') as fee_text
+        if(is_fee_payment, tupleElement(rule_fields, 1), '') as fee_payer,
+        if(is_fee_payment, tupleElement(rule_fields, 2), '') as fee_payment_text,
+        {{ planck_digits('amount_text') }} as amount_digits,
+        multiIf(
+            asset is null or decimals is null, 'no_network_settings',
+            decimals > 18, 'decimals_above_18',
+            from_address = '' and transfer_type != 'stake_added_legacy'
+            or to_address = '' and transfer_type != 'stake_removed_legacy', 'missing_address',
+            not {{ planck_text_is_unsigned_integer('amount_text') }},
+            'amount_not_an_unsigned_integer',
+            not {{ planck_fits_decimal128_18('amount_digits', 'decimals') }},
+            'amount_exceeds_decimal128_18',
+            ''
+        ) as amount_reject_reason,
+        coalesce(decimals <= 18, false)
+        and {{ planck_text_is_unsigned_integer('amount_text') }}
+        and {{ planck_fits_decimal128_18('amount_digits', 'decimals') }} as is_amount_convertible,
+        -- The event's attributes travel on only where they explain a rejection.
+        if(amount_reject_reason = '', '', attributes) as rejected_attributes
     from events_with_settings
 ),
 
@@ -132,7 +153,6 @@ events_in_extrinsic as (
         event_index,
         module_id,
         event_id,
-        attributes,
         load_id,
         asset,
         decimals,
@@ -142,10 +162,15 @@ events_in_extrinsic as (
         from_address,
         to_address,
         amount_text,
+        amount_digits,
+        amount_reject_reason,
+        is_amount_convertible,
+        rejected_attributes,
         from_is_system,
         to_is_system,
         max(is_extrinsic_failure) over extrinsic as is_in_failed_extrinsic,
-        groupArrayIf((fee_payer, fee_text), is_fee_payment) over extrinsic as extrinsic_fees,
+        groupArrayIf((fee_payer, fee_payment_text), is_fee_payment)
+            over extrinsic as extrinsic_fees,
         groupArrayIf((from_address, event_index), rule_number > 0) over extrinsic as extrinsic_sends
     from classified_events
     window extrinsic as (partition by network, block_height, extrinsic_index)
@@ -163,7 +188,6 @@ transfers as (
         event_index,
         module_id,
         event_id,
-        attributes,
         load_id,
         asset,
         decimals,
@@ -172,6 +196,9 @@ transfers as (
         from_address,
         to_address,
         amount_text,
+        amount_digits,
+        is_amount_convertible,
+        rejected_attributes,
         from_is_system,
         to_is_system,
         arrayMap(
@@ -184,54 +211,20 @@ transfers as (
         if(
             is_first_send_of_sender and notEmpty(payer_fee_texts), payer_fee_texts[1], '0'
         ) as fee_text,
-        {{ planck_digits('amount_text') }} as amount_digits,
-        {{ planck_digits('fee_text') }} as fee_digits
-    from events_in_extrinsic
-    where rule_number > 0 and not is_in_failed_extrinsic
-),
-
-checked_transfers as (
-    select
-        network,
-        block_height,
-        block_time,
-        block_timestamp,
-        extrinsic_index,
-        event_index,
-        module_id,
-        event_id,
-        attributes,
-        load_id,
-        asset,
-        decimals,
-        partition_blocks,
-        transfer_type,
-        from_address,
-        to_address,
-        from_is_system,
-        to_is_system,
-        amount_text,
-        fee_text,
-        amount_digits,
-        fee_digits,
-        {{ planck_text_is_unsigned_integer('amount_text') }}
-        and {{ planck_fits_decimal128_18('amount_digits', 'decimals') }} as is_amount_valid,
-        {{ planck_text_is_unsigned_integer('fee_text') }}
+        {{ planck_digits('fee_text') }} as fee_digits,
+        amount_reject_reason = '' as is_amount_valid,
+        coalesce(decimals <= 18, false)
+        and {{ planck_text_is_unsigned_integer('fee_text') }}
         and {{ planck_fits_decimal128_18('fee_digits', 'decimals') }} as is_fee_valid,
         multiIf(
-            asset is null or decimals is null, 'no_network_settings',
-            decimals > 18, 'decimals_above_18',
-            from_address = '' and transfer_type != 'stake_added_legacy'
-            or to_address = '' and transfer_type != 'stake_removed_legacy', 'missing_address',
-            not {{ planck_text_is_unsigned_integer('amount_text') }},
-            'amount_not_an_unsigned_integer',
-            not is_amount_valid, 'amount_exceeds_decimal128_18',
+            not is_amount_valid, amount_reject_reason,
             length(payer_fee_texts) > 1, 'several_fee_payments_by_sender',
             not {{ planck_text_is_unsigned_integer('fee_text') }}, 'fee_not_an_unsigned_integer',
             not is_fee_valid, 'fee_exceeds_decimal128_18',
             ''
         ) as reject_reason
-    from transfers
+    from events_in_extrinsic
+    where rule_number > 0 and not is_in_failed_extrinsic
 )
 
 select
@@ -249,12 +242,12 @@ select
     toBool(to_is_system) as to_is_system,
     toLowCardinality(coalesce(asset, '')) as asset,
     if(
-        is_amount_valid and reject_reason != 'no_network_settings' and decimals <= 18,
+        is_amount_convertible,
         {{ planck_to_decimal128_18('amount_digits', 'assumeNotNull(decimals)') }},
         toDecimal128(0, 18)
     ) as amount,
     if(
-        is_fee_valid and reject_reason != 'no_network_settings' and decimals <= 18,
+        is_fee_valid,
         {{ planck_to_decimal128_18('fee_digits', 'assumeNotNull(decimals)') }},
         toDecimal128(0, 18)
     ) as fee,
@@ -263,10 +256,10 @@ select
     event_id,
     amount_text,
     fee_text,
-    if(reject_reason = '', '', attributes) as rejected_attributes,
+    rejected_attributes,
     toUInt32(block_height - block_height % partition_blocks) as block_range_start,
     load_id as _version
-from checked_transfers
+from transfers
 
 union all
 
