@@ -118,7 +118,7 @@ class Follower:
 
     def _caught_up(self, poll: Poll) -> int:
         if poll.gap is not None:
-            self.log(f"{self.source.key}: stopped at a gap: height {poll.gap} is missing ({poll.lag})")
+            self.log(f"{self.source.key}: stopped at a gap: height {poll.gap} is missing; {poll.lag}")
             return EXIT_GAP
         self.log(f"{self.source.key}: caught up ({poll.lag})")
         return EXIT_QUARANTINED if self.quarantined else EXIT_OK

@@ -275,10 +275,6 @@ class LineBatch:
     def __post_init__(self) -> None:
         self.size = self.size or len(self.payload)
 
-    def move_to_file(self) -> None:
-        """Write the lines to a temporary file for chDB and let the bytes in memory go."""
-        self.file, self.payload = write_temp_file(self.payload), b""
-
     def line_text(self, line_no: int) -> str:
         if self.text_of:
             return self.text_of(line_no)
@@ -578,11 +574,12 @@ def number_lines(payload: bytes, source: str, first_line: int) -> bytes:
     )
 
 
-def write_temp_file(payload: bytes) -> str:
-    """A temporary file holding `payload`, for the embedded engine's file() to read."""
+def write_temp_file(*pieces: bytes | memoryview) -> str:
+    """A temporary file holding the pieces, for the embedded engine's file() to read."""
     handle, path = tempfile.mkstemp(prefix="substrate-loader-", suffix=".batch")
     with os.fdopen(handle, "wb") as out:
-        out.write(payload)
+        for piece in pieces:
+            out.write(piece)
     return path
 
 

@@ -17,9 +17,9 @@ from typing import BinaryIO
 
 import zstandard
 
-from loader.landing import Landing, LineBatch, LoadSummary
+from loader.landing import Landing, LineBatch, LoadSummary, write_temp_file
 
-DEFAULT_BATCH_BYTES = 128 << 20
+DEFAULT_BATCH_BYTES = 64 << 20
 SNIFF_LINES = 50
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -43,8 +43,10 @@ def decompressing(path: Path, raw: BinaryIO) -> BinaryIO:
     return raw
 
 
-def batches(stream: BinaryIO, source: str, batch_bytes: int, on_read: Callable[[], None] | None = None) -> Iterator[LineBatch]:
-    """Batches of whole lines, numbered from 1 across the file (about two batches in memory)."""
+def batches(stream: BinaryIO, source: str, batch_bytes: int, to_files: bool,
+            on_read: Callable[[], None] | None = None) -> Iterator[LineBatch]:
+    """Batches of whole lines, numbered from 1 across the file. With `to_files` (chDB) each batch
+    goes straight into a temporary file, so only the chunk being cut is in memory."""
     first_line, rest = 1, b""
     at_start = True
     while True:
@@ -59,14 +61,21 @@ def batches(stream: BinaryIO, source: str, batch_bytes: int, on_read: Callable[[
         if cut == 0:  # no line ends in this chunk: keep reading until one does
             rest += chunk
             continue
-        payload = b"".join((rest, memoryview(chunk)[:cut]))
+        pieces = (rest, memoryview(chunk)[:cut])
+        lines = rest.count(b"\n") + chunk.count(b"\n", 0, cut)
+        yield _batch(pieces, source, first_line, lines, to_files)
         rest = chunk[cut:]
-        del chunk
-        lines = payload.count(b"\n")
-        yield LineBatch(payload, source, first_line, line_count=lines)
+        del chunk, pieces
         first_line += lines
     if rest:
-        yield LineBatch(rest + b"\n", source, first_line, line_count=1)
+        yield _batch((rest, b"\n"), source, first_line, 1, to_files)
+
+
+def _batch(pieces: tuple[bytes | memoryview, ...], source: str, first_line: int, lines: int, to_file: bool) -> LineBatch:
+    size = sum(len(p) for p in pieces)
+    if to_file:
+        return LineBatch(b"", source, first_line, file=write_temp_file(*pieces), size=size, line_count=lines)
+    return LineBatch(b"".join(pieces), source, first_line, line_count=lines)
 
 
 def _read_up_to(stream: BinaryIO, size: int) -> bytes:
@@ -78,9 +87,9 @@ def _read_up_to(stream: BinaryIO, size: int) -> bytes:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
-def prefetched(items: Iterator[LineBatch], write_files: bool) -> Iterator[LineBatch]:
-    """The batches, read (and written to temporary files for chDB) one ahead in a thread: the
-    engine releases the GIL, so reading the next batch overlaps landing this one."""
+def prefetched(items: Iterator[LineBatch]) -> Iterator[LineBatch]:
+    """The batches, read one ahead in a thread: the engine releases the GIL, so reading (and
+    decompressing) the next batch overlaps landing this one."""
     ready: queue.Queue[object] = queue.Queue(maxsize=1)
     stop = threading.Event()
     end = object()
@@ -88,8 +97,6 @@ def prefetched(items: Iterator[LineBatch], write_files: bool) -> Iterator[LineBa
     def produce() -> None:
         try:
             for batch in items:
-                if write_files:
-                    batch.move_to_file()
                 ready.put(batch)
                 if stop.is_set():
                     return
@@ -164,7 +171,7 @@ def load_ndjson_file(landing: Landing, path: Path, batch_bytes: int = DEFAULT_BA
 
         stream = decompressing(path, raw_file)
         try:
-            for batch in prefetched(batches(stream, source, batch_bytes, on_read), landing.embedded):
+            for batch in prefetched(batches(stream, source, batch_bytes, landing.embedded, on_read)):
                 batches_seen += 1
                 summary.add(landing.land(batch))
                 next_line = batch.first_line + batch.line_count
