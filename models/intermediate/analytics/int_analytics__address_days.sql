@@ -34,6 +34,12 @@ with
     ),
 
 {% endif %}
+{% if is_incremental() %}
+    {{ analytics_address_leg_ctes("(network, toDate(block_time, 'UTC')) in touched_days") }},
+{% else %}
+    {{ analytics_address_leg_ctes() }},
+{% endif %}
+
 legs as (
     select
         network,
@@ -55,10 +61,7 @@ legs as (
         fee,
         amount_bin,
         _version
-    from {{ ref('int_analytics__address_legs') }}
-    {% if is_incremental() %}
-        where (network, activity_date) in touched_days
-    {% endif %}
+    from address_legs
 ),
 
 address_days as (

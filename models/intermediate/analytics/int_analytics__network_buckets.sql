@@ -32,6 +32,13 @@ with
     ),
 
 {% endif %}
+{% if is_incremental() %}
+    {{ analytics_binned_transfer_ctes(
+        "(network, " ~ analytics_period_start('4h', 'block_time') ~ ") in touched_buckets") }},
+{% else %}
+    {{ analytics_binned_transfer_ctes() }},
+{% endif %}
+
 transfers as (
     select
         network,
@@ -49,10 +56,7 @@ transfers as (
         fee,
         amount_bin,
         _version
-    from {{ ref('int_analytics__transfers_binned') }}
-    {% if is_incremental() %}
-        where (network, {{ analytics_period_start('4h', 'block_time') }}) in touched_buckets
-    {% endif %}
+    from binned_transfers
 ),
 
 buckets as (
