@@ -32,7 +32,7 @@ batch_blocks as (
         block_time,
         block_timestamp,
         load_id,
-        -- A chain with no settings row gets the `generic` row (no asset: rejected below).
+        -- A chain without a row of its own is partitioned like `generic`.
         if(
             network in (select network_settings.network from network_settings), network, 'generic'
         ) as settings_network
@@ -53,9 +53,9 @@ batch_events as (
         event_id,
         attributes,
         load_id,
-        if(
-            network in (select network_settings.network from network_settings), network, 'generic'
-        ) as settings_network
+        network in (select network_settings.network from network_settings) as has_own_settings,
+        -- A chain without a row of its own: `generic` rules, but no asset nor decimals (rejected).
+        if(has_own_settings, network, 'generic') as settings_network
     from {{ ref('stg_chain__events') }}
     where
         (module_id, event_id) in (
@@ -78,8 +78,12 @@ events_with_settings as (
         batch_events.event_id as event_id,
         batch_events.attributes as attributes,
         batch_events.load_id as load_id,
-        network_settings.asset as asset,
-        {{ decimals_at_height('batch_events.block_height') }} as decimals,
+        if(batch_events.has_own_settings, network_settings.asset, null) as asset,
+        if(
+            batch_events.has_own_settings,
+            {{ decimals_at_height('batch_events.block_height') }},
+            null
+        ) as decimals,
         network_settings.partition_blocks as partition_blocks,
         {{ transfer_rule_number('network_settings.rules') }} as rule_number,
         batch_events.extrinsic_index is not null
