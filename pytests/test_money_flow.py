@@ -1,0 +1,338 @@
+"""The money-flow graph end to end on a fixture world, checked against exact values and against
+networkx as an independent reference: raw rows -> dbt build (+tag:money_flow) once per module,
+then edges, address statistics, entities and labels, PageRank (whole graph and per community),
+communities, shortest paths and the other query patterns (macros and analyses), and a hostile
+address that must find nothing and break nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import clickhouse_connect
+import networkx as nx
+import pytest
+
+from conftest import query, run_dbt
+from money_flow_support import (
+    FLOWS, Block, Event, Transfer, blocks_of, block_time, expected_address_stats, expected_edges, load_blocks)
+
+pytestmark = pytest.mark.slow
+
+GENESIS = "5C5Bv3GhFde9HwTb8gQEHXrpPV3iFGLL4pTSEdVpHG9RSFgJ"  # 739.44177341 TOR at genesis
+HOSTILE = "x' OR 1=1 --"
+ESCAPED = HOSTILE.replace("'", "\\'")  # as a Jinja string literal
+
+
+def tor(network: str, height: int, sender: str, receiver: str, amount: str) -> Transfer:
+    return Transfer(network, height, sender, receiver, Decimal(amount))
+
+
+# Torus: two groups {A, B, C} and {D, E, F} joined by one small transfer C -> D, a dangling
+# receiver G, a self-transfer B -> B, and a second component {H, I, J, genesis account}.
+TORUS = [
+    tor("torus", 1, "A", "B", "2"), tor("torus", 1, "B", "C", "3"), tor("torus", 1, "C", "A", "1"),
+    tor("torus", 2, "A", "B", "3"), tor("torus", 2, "A", "C", "2"), tor("torus", 2, "C", "B", "4"),
+    tor("torus", 2, "B", "B", "1"), tor("torus", 3, "C", "D", "0.5"),
+    tor("torus", 3, "D", "E", "6"), tor("torus", 3, "E", "F", "2"), tor("torus", 3, "F", "D", "1"),
+    tor("torus", 4, "E", "D", "1"), tor("torus", 4, "F", "E", "3"), tor("torus", 4, "F", "G", "2"),
+    tor("torus", 5, "H", "I", "4"), tor("torus", 5, "I", "H", "1"), tor("torus", 5, "I", "J", "2"),
+    tor("torus", 6, GENESIS, "H", "1.000000000000000001"),
+]
+# Bittensor: emission (a system counterparty) and a legacy stake (unknown coldkey '').
+BITTENSOR = [
+    Transfer("bittensor", 101, "emission", "HK_A", Decimal("1")),
+    Transfer("bittensor", 101, "", "HK_B", Decimal("5")),
+    Transfer("bittensor", 102, "HK_A", "HK_B", Decimal("0.25")),
+]
+
+
+def world_blocks() -> list[Block]:
+    blocks = blocks_of(TORUS)
+    blocks += [
+        Block("torus", 50, [Event("Torus0", "AgentRegistered", "A")]),
+        Block("torus", 51, [Event("Torus0", "AgentRegistered", ["H"])]),  # positional form
+        Block("torus", 52, [Event("Torus0", "AgentRegistered", "A")]),
+        Block("bittensor", 100, [
+            Event("SubtensorModule", "NetworkAdded", [1, 0], 0),
+            Event("SubtensorModule", "NeuronRegistered", [1, 0, "HK_A"], 1),
+            Event("SubtensorModule", "NeuronRegistered", [1, 1, "HK_B"], 1),
+        ], signers={0: "OWNER_X"}),
+        Block("bittensor", 101, [
+            Event("SubtensorModule", "NeuronRegistered", [1, 0, "HK_C"], 0),
+            Event("SubtensorModule", "EmissionReceived", ["HK_A", 10**9], None),
+            Event("SubtensorModule", "StakeAdded", ["HK_B", 5 * 10**9], 1),
+        ]),
+        Block("bittensor", 102, [
+            Event("SubtensorModule", "NetworkRemoved", 1, None),
+            Event("SubtensorModule", "NetworkAdded", [2, 0], None),
+            Event("Balances", "Transfer", {"from": "HK_A", "to": "HK_B", "amount": 250_000_000}, 0),
+        ]),
+        Block("bittensor", 103, [Event("SubtensorModule", "NetworkAdded", [1, 0], 0)], signers={0: "OWNER_Y"}),
+    ]
+    return blocks
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    chdb = tmp_path_factory.mktemp("money_flow") / "chdb"
+    chdb.mkdir()
+    load_blocks(chdb, world_blocks(), load_id=1)
+    run_dbt(["build", "--select", "+tag:money_flow", "--indirect-selection", "cautious"], chdb)
+    return chdb
+
+
+def utc_naive(height: int) -> datetime:
+    """A block's time as the chDB client returns DateTime64(3, 'UTC'): naive, in UTC."""
+    return block_time(height).replace(tzinfo=None)
+
+
+def directed_graph(transfers: list[Transfer]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for t in transfers:
+        if t.sender and t.receiver:
+            previous = graph.get_edge_data(t.sender, t.receiver, {"weight": 0.0})["weight"]
+            graph.add_edge(t.sender, t.receiver, weight=previous + float(t.amount))
+    return graph
+
+
+def query_all(chdb: Path, sqls: list[str]) -> list[list[tuple[Any, ...]]]:
+    """Rows of several queries through one client (opening chDB costs more than a query)."""
+    client = clickhouse_connect.get_client(interface="chdb", path=str(chdb))
+    try:
+        return [[tuple(row) for row in client.query(sql).result_rows] for sql in sqls]
+    finally:
+        client.close()
+
+
+def command(chdb: Path, sql: str) -> None:
+    client = clickhouse_connect.get_client(interface="chdb", path=str(chdb))
+    try:
+        client.command(sql)
+    finally:
+        client.close()
+
+
+def compile_queries(chdb: Path, calls: list[str]) -> list[str]:
+    """Compiles several macro calls in one dbt invocation; returns one SQL text per call."""
+    marker = "-- money_flow_query_end"
+    template = "".join(f"{{{{ {call} }}}}\n{marker}\n" for call in calls)
+    done = run_dbt(["compile", "--quiet", "--inline", template], chdb)
+    return [sql.strip() for sql in done.stdout.split(marker)[:len(calls)]]
+
+
+def shortest_path_pairs() -> list[tuple[str, str]]:
+    nodes = sorted(directed_graph(TORUS))
+    return [(s, t) for s in nodes for t in nodes if s != t]
+
+
+EXPLORE_CALLS = [f"money_flow_explore_sql('torus', 'A, H', '{d}', 'TOR', {k}, 1000)"
+                 for d in ("out", "in", "both") for k in (1, 2)]
+HOSTILE_CALLS = [
+    f"money_flow_shortest_path_sql('torus', '{ESCAPED}', 'A', '', 6)",
+    f"money_flow_shortest_path_sql('torus', 'A', 'B', '{ESCAPED}', 6)",
+    f"money_flow_explore_sql('torus', '{ESCAPED}', 'both', '', 3, 100)",
+    f"money_flow_explore_sql('{ESCAPED}', 'A', 'both', '', 3, 100)",
+    f"money_flow_community_top_sql('torus', '', '{ESCAPED}', 10)",
+    f"money_flow_high_value_sql('torus', '{ESCAPED}', '0', 10)",
+    f"money_flow_similar_sql('torus', '{ESCAPED}', 10)",
+    "money_flow_similar_sql('torus', 'A\\\\', 10)",  # a backslash
+]
+PATHNET_CALLS = [
+    "money_flow_shortest_path_sql('pathnet', 'S', 'T', 'TOR', 6)",
+    "money_flow_shortest_path_sql('pathnet', 'S', 'T', '', 6)",
+    "money_flow_shortest_path_sql('pathnet', 'S', 'T', 'TOR', 2)",
+    "money_flow_explore_sql('torus', 'A', 'both', '', 3, 2)",
+]
+
+
+@pytest.fixture(scope="module")
+def compiled(world: Path) -> dict[str, str]:
+    """Every query macro call the tests run, compiled in one dbt invocation."""
+    calls = [f"money_flow_shortest_path_sql('torus', '{s}', '{t}', 'TOR', 6)" for s, t in shortest_path_pairs()]
+    calls += EXPLORE_CALLS + HOSTILE_CALLS + PATHNET_CALLS
+    return dict(zip(calls, compile_queries(world, calls)))
+
+
+def test_edges_equal_the_transfers_aggregated(world: Path) -> None:
+    rows = query(world, f"""
+        select network, from_address, to_address, asset, volume, transfer_count,
+               first_activity_block_height, last_activity_block_height
+        from {FLOWS}.money_flow_edges order by network, from_address, to_address, asset""")
+    assert rows == expected_edges(TORUS + BITTENSOR)
+    times = query(world, f"""select first_activity_at, last_activity_at, transfer_types, from_is_system
+        from {FLOWS}.money_flow_edges where network = 'bittensor' and from_address = 'emission'""")
+    assert times == [(utc_naive(101), utc_naive(101), ["emission"], True)]
+
+
+def test_address_statistics_count_each_transfer_once_per_side(world: Path) -> None:
+    rows = query(world, f"""
+        select network, address, transfer_count, sent_count, received_count, neighbour_count,
+               unique_senders, unique_receivers, volume_in, volume_out,
+               first_activity_block_height, last_activity_block_height
+        from {FLOWS}.money_flow_addresses where transfer_count > 0 order by network, address""")
+    assert rows == expected_address_stats(TORUS + BITTENSOR)
+    # A: sent 3 (two to B, one to C), received 1 (from C): 4 transfers, not 5 as the original
+    # (which counted a new address's first transfer twice).
+    assert [r[2:8] for r in rows if r[1] == "A"] == [(4, 3, 1, 2, 1, 2)]
+
+
+def test_entities_and_labels(world: Path) -> None:
+    assert query(world, f"""select network, address, registration_count, first_registered_block_height,
+        last_registered_block_height from {FLOWS}.money_flow_agents order by address""") == [
+        ("torus", "A", 2, 50, 52), ("torus", "H", 1, 51, 51)]
+    assert query(world, f"""select genesis_amount, genesis_amount_planck from {FLOWS}.money_flow_genesis_accounts
+        where address = '{GENESIS}'""") == [(Decimal("739.44177341"), "739441773410000000000")]
+    assert query(world, f"select count(), sum(genesis_amount) from {FLOWS}.money_flow_genesis_accounts") == [
+        (592, Decimal("65786961.454650542"))]
+    assert query(world, f"""select netuid, neuron_uid, owner_address, registration_count, last_updated_block_height
+        from {FLOWS}.money_flow_neurons order by netuid, neuron_uid""") == [
+        (1, 0, "HK_C", 2, 101), (1, 1, "HK_B", 1, 100)]
+    assert query(world, f"""select owner_address, netuid, neuron_uid, is_current_owner
+        from {FLOWS}.money_flow_neuron_owners order by owner_address""") == [
+        ("HK_A", 1, 0, False), ("HK_B", 1, 1, True), ("HK_C", 1, 0, True)]
+    assert query(world, f"""select netuid, label, creation_count, is_active, removed_at, created_block_height,
+        first_created_at, creator_address from {FLOWS}.money_flow_subnets order by netuid""") == [
+        (1, "subnet_1", 2, True, None, 103, utc_naive(100), "OWNER_Y"),
+        (2, "subnet_2", 1, True, None, 102, utc_naive(102), "")]
+    assert query(world, f"""select creator_address, netuid, created_block_height
+        from {FLOWS}.money_flow_subnet_creators order by created_block_height""") == [
+        ("OWNER_X", 1, 100), ("OWNER_Y", 1, 103)]
+    labels = dict(query(world, f"""select address, labels from {FLOWS}.money_flow_addresses
+        where notEmpty(labels) and address not in (select address from {FLOWS}.money_flow_genesis_accounts)"""))
+    assert labels == {
+        "A": ["agent"], "H": ["agent"], "emission": ["system"], "": ["unknown"],
+        "HK_A": ["neuron_owner", "neuron_owner_sn1"], "HK_B": ["neuron_owner", "neuron_owner_sn1"],
+        "HK_C": ["neuron_owner", "neuron_owner_sn1"], "OWNER_X": ["subnet_creator", "subnet_creator_sn1"],
+        "OWNER_Y": ["subnet_creator", "subnet_creator_sn1"]}
+    assert query(world, f"""select labels, transfer_count, first_activity_block_height
+        from {FLOWS}.money_flow_addresses where address = '{GENESIS}'""") == [(["genesis"], 1, 6)]
+
+
+def test_page_rank_equals_networkx(world: Path) -> None:
+    """Whole graph (weights, a dangling node, a self-loop, two components) and every community."""
+    ranks = query(world, f"""
+        select nodes.network, nodes.address, ranks.graph_scope, ranks.page_rank
+        from {FLOWS}.int_money_flow__page_ranks as ranks
+        inner join {FLOWS}.int_money_flow__graph_nodes as nodes on ranks.node_key = nodes.node_key""")
+    communities = query(world, f"select network, address, community_id from {FLOWS}.int_money_flow__communities")
+    for network, transfers in (("torus", TORUS), ("bittensor", BITTENSOR)):
+        graph = directed_graph(transfers)
+        ours = {address: rank for net, address, scope, rank in ranks if net == network and scope == "network"}
+        reference = nx.pagerank(graph, alpha=0.85, weight="weight")
+        assert ours.keys() == reference.keys()
+        assert max(abs(ours[a] - reference[a]) for a in reference) < 1e-6
+        members: dict[int, list[str]] = {}
+        for net, address, community in communities:
+            if net == network:
+                members.setdefault(community, []).append(address)
+        ours = {address: rank for net, address, scope, rank in ranks if net == network and scope == "community"}
+        for group in members.values():
+            reference = nx.pagerank(graph.subgraph(group), alpha=0.85, weight="weight")
+            assert max(abs(ours[a] - reference[a]) for a in group) < 1e-6
+
+
+def test_communities_find_the_groups(world: Path) -> None:
+    rows = query(world, f"select network, address, community_id from {FLOWS}.int_money_flow__communities")
+    groups: dict[tuple[str, int], set[str]] = {}
+    for network, address, community in rows:
+        groups.setdefault((network, community), set()).add(address)
+    assert sorted(sorted(g) for (network, _), g in groups.items() if network == "torus") == [
+        [GENESIS, "H", "I", "J"], ["A", "B", "C"], ["D", "E", "F", "G"]]
+    sizes = query(world, f"select address_count from {FLOWS}.money_flow_communities where network = 'torus'")
+    assert sorted(size for size, in sizes) == [3, 4, 4]
+
+
+def test_embeddings_are_float32_feature_vectors(world: Path) -> None:
+    rows = query(world, f"""select toTypeName(network_embedding), length(network_embedding), count()
+        from {FLOWS}.int_money_flow__address_analytics group by 1, 2""")
+    # Torus A to J and the genesis account; bittensor emission, HK_A, HK_B ('' is left out).
+    assert rows == [("Array(Float32)", 13, 11 + 3)]
+
+
+def test_shortest_paths_equal_networkx(world: Path, compiled: dict[str, str]) -> None:
+    graph = directed_graph(TORUS)
+    pairs = shortest_path_pairs()
+    results = query_all(world, [
+        compiled[f"money_flow_shortest_path_sql('torus', '{source}', '{target}', 'TOR', 6)"] for source, target in pairs])
+    for (source, target), hops in zip(pairs, results):
+        path = [hops[0][1], *(hop[2] for hop in hops)] if hops else None
+        if nx.has_path(graph, source, target):
+            assert path == min(nx.all_shortest_paths(graph, source, target)), (source, target)
+        else:
+            assert path is None, (source, target)
+
+
+def test_shortest_path_filters_the_asset_during_the_search(world: Path, compiled: dict[str, str]) -> None:
+    """S -> T is 2 hops through XYZ edges but 3 hops through TOR edges: filtering TOR after the
+    search would find nothing, filtering during the search finds the 3-hop path."""
+    edges = [("S", "X", "XYZ"), ("X", "T", "XYZ"), ("S", "P", "TOR"), ("P", "Q", "TOR"), ("Q", "T", "TOR")]
+    values = ", ".join(
+        f"('pathnet', '{a}', '{b}', '{asset}', 1, 1, now64(3, 'UTC'), now64(3, 'UTC'), 1, 1, [], false, false, 0)"
+        for a, b, asset in edges)
+    command(world, f"insert into {FLOWS}.money_flow_edges values {values}")
+    try:
+        tor_path, any_path, none_path = (compiled[call] for call in PATHNET_CALLS[:3])
+        assert [r[:4] for r in query(world, tor_path)] == [
+            (1, "S", "P", "TOR"), (2, "P", "Q", "TOR"), (3, "Q", "T", "TOR")]
+        assert [r[:4] for r in query(world, any_path)] == [(1, "S", "X", "XYZ"), (2, "X", "T", "XYZ")]
+        assert query(world, none_path) == []  # max_depth 2 along TOR edges
+    finally:
+        command(world, f"delete from {FLOWS}.money_flow_edges where network = 'pathnet'")
+
+
+def test_explore_k_hops_equals_networkx(world: Path, compiled: dict[str, str]) -> None:
+    graph = directed_graph(TORUS)
+    starts = ["A", "H"]
+    for call in EXPLORE_CALLS:
+        direction, depth = re.search(r"'(out|in|both)', 'TOR', (\d)", call).groups()
+        view = {"out": graph, "in": graph.reverse(), "both": graph.to_undirected(as_view=True)}[direction]
+        near = {n for s in starts for n, d in nx.single_source_shortest_path_length(view, s).items()
+                if d < int(depth)}
+        expected = {(a, b) for a, b in graph.edges
+                    if (direction != "in" and a in near) or (direction != "out" and b in near)}
+        rows = query(world, compiled[call])
+        assert {(r[1], r[2]) for r in rows} == expected, call
+        assert all(r[3] == "TOR" for r in rows)
+    assert len(query(world, compiled[PATHNET_CALLS[3]])) == 2  # the row cap
+
+
+def test_analyses_compile_for_bi_tools(world: Path) -> None:
+    run_dbt(["compile", "--select", "money_flow_high_value", "money_flow_similar", "money_flow_community_top", "--vars",
+             "{asset: TOR, min_volume: '3', max_rows: 3, address: D, network: torus}"], world)
+    compiled = world.parent / "target" / "compiled" / "substrate_flows" / "analyses"
+    high_value = query(world, (compiled / "money_flow_high_value.sql").read_text())
+    assert [(r[0], r[1], r[3], r[4], r[5]) for r in high_value] == [
+        ("D", "E", Decimal(6), 1, Decimal(6)), ("A", "B", Decimal(5), 2, Decimal("2.5")),
+        ("C", "B", Decimal(4), 1, Decimal(4))]
+    similar = query(world, (compiled / "money_flow_similar.sql").read_text())
+    assert len(similar) == 3 and all(r[0] != "D" for r in similar)
+    assert [r[1] for r in similar] == sorted(r[1] for r in similar)
+    top = query(world, (compiled / "money_flow_community_top.sql").read_text())
+    assert {r[0] for r in top} <= {"D", "E", "F", "G"} and len(top) == 3
+    assert [r[1] for r in top] == sorted((r[1] for r in top), reverse=True)
+
+
+def test_run_operation_prints_a_table(world: Path) -> None:
+    done = run_dbt(["run-operation", "money_flow_shortest_path", "--args",
+                    "{source_address: A, target_address: G, asset: TOR}"], world)
+    table = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    assert table[0].split("|")[1:4] == [" hop ", " from_address ", " to_address "]
+    assert [line.split("|")[2].strip() + ">" + line.split("|")[3].strip() for line in table[2:]] == [
+        "A>C", "C>D", "D>E", "E>F", "F>G"]
+
+
+def test_hostile_parameters_find_nothing_and_break_nothing(world: Path, compiled: dict[str, str]) -> None:
+    edges_before = query(world, f"select count() from {FLOWS}.money_flow_edges")
+    for call, rows in zip(HOSTILE_CALLS, query_all(world, [compiled[call] for call in HOSTILE_CALLS])):
+        assert rows == [], call
+    done = run_dbt(["run-operation", "money_flow_similar", "--args", '{address: "x\' OR 1=1 --"}'], world)
+    assert "0 row(s)" in done.stdout
+    failed = run_dbt(["run-operation", "money_flow_explore", "--args",
+                      '{addresses: A, direction: sideways, max_depth: "1; drop table x"}'], world, check=False)
+    assert failed.returncode != 0 and "money flow: max_depth must be a whole number" in failed.stdout
+    assert query(world, f"select count() from {FLOWS}.money_flow_edges") == edges_before
