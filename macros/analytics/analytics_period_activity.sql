@@ -16,6 +16,11 @@
 {%- do measures.extend(['avg_amount', 'median_amount', 'min_amount', 'max_amount', 'avg_fee',
     'median_fee', 'min_fee', 'max_fee', 'first_block', 'last_block', 'first_transfer_at',
     'last_transfer_at', '_version']) -%}
+    {%- set figure_sources = {} -%}
+    {%- for column in measures -%}
+    {%- do figure_sources.update({column: 'period_medians' if column.startswith('median_')
+        else 'period_activity'}) -%}
+    {%- endfor -%}
     -- depends_on: {{ ref('stg_chain__blocks') }}
 with
 
@@ -44,10 +49,6 @@ buckets as (
             amount_{{ bin }}_count as bucket_{{ bin }}_count,
             amount_{{ bin }}_volume as bucket_{{ bin }}_volume,
         {% endfor %}
-        amount_low_median_state,
-        amount_high_median_state,
-        fee_low_median_state,
-        fee_high_median_state,
         min_amount as bucket_min_amount,
         max_amount as bucket_max_amount,
         min_fee as bucket_min_fee,
@@ -86,18 +87,9 @@ period_activity as (
             sum(bucket_{{ bin }}_volume) as amount_{{ bin }}_volume,
         {% endfor %}
         sum(bucket_volume) / sum(bucket_transfer_count) as avg_amount,
-        -- the mean of the two middle values (exact)
-        (
-            quantileExactLowMerge(0.5)(amount_low_median_state)
-            + quantileExactHighMerge(0.5)(amount_high_median_state)
-        ) / 2 as median_amount,
         min(bucket_min_amount) as min_amount,
         max(bucket_max_amount) as max_amount,
         sum(bucket_fees) / sum(bucket_transfer_count) as avg_fee,
-        (
-            quantileExactLowMerge(0.5)(fee_low_median_state)
-            + quantileExactHighMerge(0.5)(fee_high_median_state)
-        ) / 2 as median_fee,
         min(bucket_min_fee) as min_fee,
         max(bucket_max_fee) as max_fee,
         min(bucket_first_block) as first_block,
@@ -107,9 +99,40 @@ period_activity as (
         max(bucket_version) as _version
     from buckets
     group by network, asset, period_start
+),
+
+-- medians need every value of the period: read from balance_transfers (numeric columns only)
+period_medians as (
+    select
+        network as median_network,
+        asset as median_asset,
+        {{ analytics_period_start(grain, 'block_time') }} as median_period_start,
+        {{ analytics_median('amount') }} as median_amount,
+        {{ analytics_median('fee') }} as median_fee
+    from {{ ref('balance_transfers') }}
+    {% if is_incremental() %}
+        where (network, {{ analytics_period_start(grain, 'block_time') }}) in touched_periods
+    {% endif %}
+    group by median_network, median_asset, median_period_start
+),
+
+period_figures as (
+    select
+        period_activity.network,
+        period_activity.asset,
+        period_activity.period_start,
+        {% for column in measures %}
+        {{ figure_sources[column] }}.{{ column }}{{ ',' if not loop.last }}
+    {% endfor %}
+    from period_activity
+    inner join period_medians
+        on
+            period_activity.network = period_medians.median_network
+            and period_activity.asset = period_medians.median_asset
+            and period_activity.period_start = period_medians.median_period_start
 )
 {{ analytics_select_recomputed(
-    'period_activity', ['network', 'asset', 'period_start'], measures,
+    'period_figures', ['network', 'asset', 'period_start'], measures,
     '(network, period_start) in touched_periods') }}
 {% endmacro %}
 

@@ -4,8 +4,7 @@
 {%- for bin in bins -%}
     {%- do measures.extend(['amount_' ~ bin ~ '_count', 'amount_' ~ bin ~ '_volume']) -%}
 {%- endfor -%}
-{%- do measures.extend(['amount_low_median_state', 'amount_high_median_state',
-    'fee_low_median_state', 'fee_high_median_state', 'min_amount', 'max_amount', 'min_fee',
+{%- do measures.extend(['min_amount', 'max_amount', 'min_fee',
     'max_fee', 'first_block', 'last_block', 'first_transfer_at', 'last_transfer_at', '_version']) -%}
 {{ config(
     materialized='incremental',
@@ -18,9 +17,9 @@
     post_hook="{{ analytics_delete_emptied_rows() }}",
 ) }}
 -- depends_on: {{ ref('stg_chain__blocks') }}
--- One row per network, asset and 4-hour UTC bucket: additive figures plus exact partial
--- aggregation states (distinct sets, median values), so the 4-hour, daily, weekly and monthly
--- marts merge buckets instead of re-reading transfers. Incremental runs recompute touched buckets.
+-- One row per network, asset and 4-hour UTC bucket: additive figures plus exact uniqExact
+-- states (distinct sets), so the 4-hour, daily, weekly and monthly marts merge buckets instead
+-- of re-reading transfers' addresses. Incremental runs recompute touched buckets.
 with
 
 {% if is_incremental() %}
@@ -80,10 +79,6 @@ buckets as (
             countIf(amount_bin = {{ loop.index }}) as amount_{{ bin }}_count,
             sumIf(amount, amount_bin = {{ loop.index }}) as amount_{{ bin }}_volume,
         {% endfor %}
-        quantileExactLowState(0.5) (amount) as amount_low_median_state,
-        quantileExactHighState(0.5) (amount) as amount_high_median_state,
-        quantileExactLowState(0.5) (fee) as fee_low_median_state,
-        quantileExactHighState(0.5) (fee) as fee_high_median_state,
         min(amount) as min_amount,
         max(amount) as max_amount,
         min(fee) as min_fee,
