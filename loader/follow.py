@@ -39,6 +39,14 @@ class Source(Protocol):
     def poll(self, batch_blocks: int) -> Poll: ...
 
 
+class Models(Protocol):
+    """What the follower needs of the dbt side (loader/dbt_runner.py's DbtSelection)."""
+
+    def relation(self, model: str) -> str | None: ...
+
+    def run(self, client: Any) -> float: ...
+
+
 @dataclass
 class FollowOptions:
     network: str
@@ -85,7 +93,7 @@ class StopFlag:
 
 
 class Follower:
-    def __init__(self, client: Any, source: Source, dbt: DbtSelection | Any, options: FollowOptions,
+    def __init__(self, client: Any, source: Source, dbt: Models, options: FollowOptions,
                  stop: StopFlag, log: Callable[[str], None] = log):
         self.client = client
         self.source = source
@@ -157,7 +165,7 @@ class Follower:
         if summary.quarantined:
             parts.append(f"{summary.quarantined} quarantined")
         self.log(f"{self.options.network} {self.source.key} {batch.what}: {', '.join(parts)}; "
-                 f"{heights / sum(seconds):.1f} blocks/s (fetch {fetch:.2f} s, load {load:.2f} s, dbt {dbt:.2f} s); "
+                 f"{heights / max(sum(seconds), 1e-6):.1f} blocks/s (fetch {fetch:.2f} s, load {load:.2f} s, dbt {dbt:.2f} s); "
                  f"{batch.lag}")
 
     def _transfers(self, summary: LoadSummary) -> str:
@@ -210,6 +218,9 @@ def follow_command(args: Any) -> int:
             log(f"following {source.key} for {args.network}: batches of {args.batch_blocks} blocks, "
                 f"{dbt.describe()}" + (", once" if args.once else f", every {args.interval:g} s"))
             return Follower(client, source, dbt, options, stop).run()
+        except KeyboardInterrupt:  # a second signal: the batch in flight is cleaned up by the next start
+            log("aborted: the unfinished batch's rows are removed and its heights loaded again on the next start")
+            return 130
         finally:
             if sidecar:
                 sidecar.close()

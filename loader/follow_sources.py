@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loader.api import load_files, load_sidecar_responses, load_table
+from loader.api import is_sidecar, load_files, load_sidecar_responses, load_table
 from loader.block_stream import qualified_table
 from loader.checkpoints import Checkpoints, LoadedFile
 from loader.landing import Landing, LoadSummary
@@ -49,8 +49,7 @@ class FetchFailed(RuntimeError):
 @dataclass
 class _Available:
     last: int | None  # the last height of the run that starts at the cursor (None: the cursor is missing)
-    missing: int | None  # the first missing height in the range looked at
-    payload: Any = None
+    payload: Any = None  # what `land` needs beyond the heights (fetched bodies)
 
 
 class HeightSource:
@@ -156,7 +155,7 @@ class TableSource(HeightSource):
             parameters={"low": low, "high": high},
         ).result_rows[0][0]
         last = high if missing is None else int(missing) - 1
-        return _Available(last if last >= low else None, None if missing is None else int(missing))
+        return _Available(last if last >= low else None)
 
     def land(self, low: int, high: int, payload: Any) -> LoadSummary:
         return load_table(self.client, self.network, self.table, self.database, heights=(low, high))
@@ -189,11 +188,11 @@ class SidecarSource(HeightSource):
 
     def available(self, low: int, high: int) -> _Available:
         fetched: Fetched = self.sidecar.fetch(low, high)
-        if fetched.bodies:  # land what came; a failure after it is met again by the next poll
-            return _Available(fetched.bodies[-1][0], fetched.missing, fetched.bodies)
+        if fetched.bodies:  # land what came; a missing or failing height after it is met by the next poll
+            return _Available(fetched.bodies[-1][0], fetched.bodies)
         if fetched.failed is not None:
             raise FetchFailed(str(fetched.failed))
-        return _Available(None, fetched.missing)
+        return _Available(None)
 
     def land(self, low: int, high: int, payload: Any) -> LoadSummary:
         return load_sidecar_responses(self.client, self.network, [(url, text) for _height, url, text in payload],
@@ -208,11 +207,11 @@ NDJSON_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz", ".ndjson.zst"
 @dataclass
 class _File:
     path: Path
-    loaded: LoadedFile = field(compare=False)
+    loaded: LoadedFile
 
     @property
     def is_sidecar(self) -> bool:
-        return self.path.suffix == ".json"
+        return is_sidecar(self.path)
 
 
 class FolderSource:
@@ -242,9 +241,12 @@ class FolderSource:
         pending = self._pending()
         if not pending:
             return Poll(None, "lag 0 files", gap=self._gap())
-        take = pending[:1]
-        while take[-1].is_sidecar and len(take) < min(batch_blocks, len(pending)) and pending[len(take)].is_sidecar:
-            take.append(pending[len(take)])
+        take = [pending[0]]
+        if take[0].is_sidecar:  # Sidecar files: one block each, batched; an NDJSON file is a batch of its own
+            for file in pending[1:batch_blocks]:
+                if not file.is_sidecar:
+                    break
+                take.append(file)
         names = ", ".join(f.path.name for f in take[:3]) + (f" and {len(take) - 3} more" if len(take) > 3 else "")
 
         def land() -> LoadSummary:

@@ -16,7 +16,7 @@ from typing import Any
 from conftest import BIN, REPO
 
 SELECT = "balance_transfers"  # a narrow selection: dbt invocations cost seconds
-BATCH_LINE = re.compile(r"Z (\w+) (\S+) (heights \d+-\d+|files .+?): (.*); [0-9.]+ blocks/s .*; (lag .*)$")
+BATCH_LINE = re.compile(r"^(?:\S+Z )?(\w+) (\S+) (heights \d+-\d+|files .+?): (.*); [0-9.]+ blocks/s .*; (lag .*)$")
 
 
 def follow_env(chdb_path: Path) -> dict[str, str]:

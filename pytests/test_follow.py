@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from conftest import query
-from follow_support import Running, batch_lines, follow, insert_block_stream, write_atomically, BLOCK_STREAM_DDL
+from follow_support import BLOCK_STREAM_DDL, Running, batch_lines, follow, insert_block_stream, write_atomically
 from loader.connection import connect
 from loader.dbt_runner import DbtFailed
-from loader.follow import EXIT_FAILED, EXIT_OK, Follower, FollowOptions, StopFlag
+from loader.follow import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, Follower, FollowOptions, StopFlag
 from loader.follow_sources import Batch, Poll, TableSource
 from loader.generate import generate
 from loader.landing import LoadSummary
@@ -220,6 +220,7 @@ class FakeSource:
     def __init__(self, *batches: str):
         self.waiting = list(batches)
         self.done: list[str] = []
+        self.summary = LoadSummary(blocks=10, events=40)
 
     def poll(self, batch_blocks: int) -> Poll:
         if not self.waiting:
@@ -229,7 +230,7 @@ class FakeSource:
         def done(_summary: LoadSummary) -> None:
             self.done.append(self.waiting.pop(0))
 
-        return Poll(Batch(what, lambda: LoadSummary(blocks=10, events=40), done, "lag 0 blocks (head 30)"))
+        return Poll(Batch(what, lambda: self.summary, done, "lag 0 blocks (head 30)"))
 
 
 class FakeDbt:
@@ -275,7 +276,16 @@ def test_a_batch_that_fails_once_is_retried_and_the_loop_goes_on() -> None:
     assert dbt.runs == 3 and source.done == ["heights 1-10", "heights 11-20"]
     assert [line.split(":")[0] for line in logged] == ["fake", "torus fake heights 1-10", "torus fake heights 11-20",
                                                        "fake"]
-    assert logged[1].endswith("10 blocks, 40 events, - transfers; " + logged[1].split("; ")[1] + "; lag 0 blocks (head 30)")
+    assert batch_lines(logged[1]) == [("heights 1-10", "10 blocks, 40 events, - transfers")]
+    assert logged[1].endswith("; lag 0 blocks (head 30)") and logged[-1] == "fake: caught up (lag 0 blocks (head 30))"
+
+
+def test_once_exits_1_when_something_was_quarantined() -> None:
+    source = FakeSource("heights 1-10")
+    source.summary = LoadSummary(blocks=9, events=40, quarantined=1)
+    loop, logged = follower(source, FakeDbt())
+    assert loop.run() == EXIT_QUARANTINED
+    assert "9 blocks, 40 events, - transfers, 1 quarantined;" in logged[0]
 
 
 def test_a_signal_during_a_batch_lets_it_finish_and_starts_no_other() -> None:
