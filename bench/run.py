@@ -263,6 +263,7 @@ class Bench:
         graph_analytics_seconds: list[float] = []  # the tag:graph_analytics models inside graph_refresh
         baseline_run: dict[str, Any] = {}
         full_build_nodes: dict[str, float] = {}
+        incremental_nodes: dict[str, float] = {}
         for number in range(1, repeat + 1):
             print(f"  repeat {number}/{repeat}", file=sys.stderr)
             shutil.rmtree(self.chdb, ignore_errors=True)
@@ -274,7 +275,8 @@ class Bench:
             tagged = graph_analytics_models(self.target)
             graph_analytics_seconds.append(sum(v for k, v in nodes.items() if k in tagged))
             self.load_step(steps["load_increment"], stream.increment)
-            self.dbt_step(steps["incremental_build"], "build", *NO_TESTS, "--exclude", "tag:graph_analytics")
+            incremental_nodes = self.dbt_step(steps["incremental_build"], "build", *NO_TESTS,
+                                              "--exclude", "tag:graph_analytics")
             self.dbt_step(steps["incremental_graph"], "build", *NO_TESTS, "--select", "tag:graph_analytics")
             done = _run([sys.executable, "-m", "bench.baseline", "--network", self.network,
                          "--chdb-path", str(self.baseline_chdb), str(stream.base)], self.env)
@@ -284,9 +286,9 @@ class Bench:
             "stream": {k: str(v) if isinstance(v, Path) else v for k, v in stream.__dict__.items()},
             "steps": {name: summarize(step) for name, step in steps.items()},
             "graph_analytics_model_seconds": stats(graph_analytics_seconds),
-            # Where the full build's time goes (last repeat): what limits it.
-            "slowest_models_full_build": [(node.split(".")[-1], round(sec, 2)) for node, sec in sorted(
-                full_build_nodes.items(), key=lambda item: -item[1])[:6]],
+            # Where the time goes (last repeat): what limits it.
+            "slowest_models_full_build": slowest(full_build_nodes),
+            "slowest_models_incremental_build": slowest(incremental_nodes),
         }
         size["tests"] = self.run_tests() if tests else None
         size["counts"] = our_counts(self.chdb, stream.last_height)
@@ -305,6 +307,11 @@ class Bench:
 def node_seconds(target: Path) -> dict[str, float]:
     results = json.loads((target / "run_results.json").read_text())["results"]
     return {r["unique_id"]: r["execution_time"] for r in results}
+
+
+def slowest(nodes: dict[str, float], count: int = 6) -> list[tuple[str, float]]:
+    ranked = sorted(nodes.items(), key=lambda item: -item[1])[:count]
+    return [(node.split(".")[-1], round(seconds, 2)) for node, seconds in ranked]
 
 
 def graph_analytics_models(target: Path) -> set[str]:
@@ -499,8 +506,9 @@ def print_report(results: dict[str, Any]) -> None:
         print(f"  graph_analytics models in the money-flow refresh: {size['graph_analytics_model_seconds']['median']:.2f} s; "
               f"graph: {size['counts']['graph_addresses_after_increment']:,} addresses, "
               f"{size['counts']['graph_edges_after_increment']:,} edges")
-        slow = ", ".join(f"{name} {sec:.1f} s" for name, sec in size["slowest_models_full_build"])
-        print(f"  slowest models of the full build: {slow}")
+        for build in ("full", "incremental"):
+            slow = ", ".join(f"{name} {sec:.1f} s" for name, sec in size[f"slowest_models_{build}_build"])
+            print(f"  slowest models of the {build} build: {slow}")
         if size["tests"]:
             t = size["tests"]
             print(f"  dbt test (once, not in the build times): {t['seconds']:.1f} s, {t['passed']} passed, "
