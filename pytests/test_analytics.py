@@ -113,7 +113,9 @@ STEP_2 = [
     Block("torus", 105, "2024-02-01 13:00:00", [Transfer("D", "A", "2000000")]),
     Block("bittensor", 200, "2024-03-01 10:00:00", [Transfer(f"S{n:02d}", "H", "1") for n in range(1, 21)]),
 ]
-# The TOR transfers of the final state (worked-out figures below come from these):
+# Step 3 (after the figures are checked): one more block, nothing replaced.
+STEP_3 = [Block("torus", 106, "2024-02-01 14:00:00", [Transfer("D", "B", "3")])]
+# The TOR transfers after step 2 (worked-out figures below come from these):
 #   h100 01:00 Jan 1  A->B 10 (fee 0.1), A->C 0.5      h101 07:30 Jan 1  B->A 20, A->A 1, treasury->C 50
 #   h102 23:59:59.999 Sun Jan 7  C->B 100              h103 00:00 Mon Jan 8  B->C 5 (fee 0.25)
 #   h105 13:00 Thu Feb 1  D->A 2000000                  (TAO: S01..S20 -> H 1 each, Mar 1 10:00)
@@ -158,7 +160,13 @@ def test_analytics_exact_incremental_replay_and_full_refresh(chdb_path: Path) ->
     build(chdb_path)
     assert snapshot(chdb_path) == incremental
 
-    # A full rebuild from balance_transfers gives exactly what the incremental runs kept.
+    # New blocks only (the usual run: no block replaced), then a full rebuild from balance_transfers
+    # gives exactly what the incremental runs kept.
+    load(chdb_path, STEP_3, "step3")
+    build(chdb_path)
+    incremental = snapshot(chdb_path)
+    assert rows(chdb_path, "select transfer_count, total_volume from substrate_flows.network_activity_monthly"
+                           " where network = 'torus' and period_start = '2024-02-01'") == [(2, d("2000003"))]
     run_dbt(["run", "--full-refresh", "--select", ANALYTICS, "path:models/intermediate/analytics"], chdb_path)
     full = snapshot(chdb_path)
     for name in MARTS:

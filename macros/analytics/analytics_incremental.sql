@@ -3,13 +3,13 @@
 
   Watermark: every row keeps _version = the highest balance_transfers._version (raw load_id) it
   was built from, so max(_version) of the table is the newest load it has seen.
-  Touched blocks: blocks whose current version was loaded after the watermark
-  (stg_chain__blocks.load_id > watermark): new blocks and re-loaded (replaced) ones, including
-  blocks whose new version has no transfer at all. A replay of the same blocks loads nothing new,
+  Touched blocks: block versions loaded after the watermark (raw blocks.load_id > watermark,
+  read without FINAL: a version superseded since is touched too, which only widens the set):
+  new blocks and re-loaded (replaced) ones, including blocks whose new version has no transfer. A replay of the same blocks loads nothing new,
   so it touches nothing. A block at or below the table's highest last_block may have replaced an
   older version: the periods (or addresses) whose [first_block, last_block] range holds it are
   touched too, because the rows they had from the old version may be gone.
-  Models calling these add `-- depends_on: {{ ref('stg_chain__blocks') }}`.
+  Models calling these add `-- depends_on: {{ source('chain', 'blocks') }}`.
 #}
 {% macro analytics_watermark() -%}
     (select coalesce(max(_version), 0) from {{ this }})
@@ -26,16 +26,25 @@ touched_blocks as (
         network,
         block_height,
         block_time
-    from {{ ref('stg_chain__blocks') }}
+    from {{ source('chain', 'blocks') }}
     where load_id > {{ analytics_watermark() }}
+),
+
+summarised_heights as (
+    select
+        network,
+        max(last_block) as max_summarised_block
+    from {{ this }}
+    group by network
 ),
 
 replaced_blocks as (
     select
-        network,
-        block_height
+        touched_blocks.network,
+        touched_blocks.block_height
     from touched_blocks
-    where block_height <= (select coalesce(max(last_block), 0) from {{ this }})
+    inner join summarised_heights on touched_blocks.network = summarised_heights.network
+    where touched_blocks.block_height <= summarised_heights.max_summarised_block
 ),
 {% endmacro %}
 
@@ -64,7 +73,26 @@ replaced_blocks as (
   one and this post-hook removes it, so readers never see a stale row.
 #}
 {% macro analytics_delete_emptied_rows() %}
+    {#- unconditional on incremental runs: after the insert the watermark has moved on -#}
     {%- if execute and is_incremental() -%}
         delete from {{ this }} where transfer_count = 0
     {%- endif -%}
+{% endmacro %}
+
+{#
+  True when this incremental run may have to remove rows: some block loaded after the
+  watermark is at or below the highest block this table summarised for its network, so it may
+  have replaced a block whose transfers are gone. Checked once per run (run_query); when false
+  (new blocks only, the usual case) the models skip the key union of analytics_select_recomputed.
+#}
+{% macro analytics_has_replaced_blocks() %}
+    {%- if not (execute and is_incremental()) -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set replaced_sql -%}
+        with {{ analytics_touched_block_ctes() }}
+        replaced_block_count as (select count() as replaced_count from replaced_blocks)
+        select replaced_count from replaced_block_count
+    {%- endset -%}
+    {{ return(run_query(replaced_sql).columns[0].values()[0] > 0) }}
 {% endmacro %}

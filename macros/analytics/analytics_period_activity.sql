@@ -21,7 +21,7 @@
     {%- do figure_sources.update({column: 'period_medians' if column.startswith('median_')
         else 'period_activity'}) -%}
     {%- endfor -%}
-    -- depends_on: {{ ref('stg_chain__blocks') }}
+    -- depends_on: {{ source('chain', 'blocks') }}
 with
 
 {% if is_incremental() %}

@@ -1,14 +1,15 @@
 {#
   Final SELECT of an analytics table built from CTE `aggregate_cte` (its key_columns then its
   measures, in this order: INSERT ... SELECT maps by position).
-  Full build: the aggregate as it is. Incremental run: the aggregate LEFT JOINed onto every key
-  it covers, i.e. its own keys plus the keys this table already holds that match
+  Full build, or an incremental run of new blocks only: the aggregate as it is. Incremental run
+  after a block was replaced (analytics_has_replaced_blocks): the aggregate LEFT JOINed onto
+  every key it covers, i.e. its own keys plus the keys this table already holds that match
   `touched_condition` (SQL on this table's columns). A key whose transfers are all gone gets
   type defaults (transfer_count = 0), so delete_insert replaces its old row, and
   analytics_delete_emptied_rows removes it. Needs join_use_nulls = 0 (set per model).
 #}
 {% macro analytics_select_recomputed(aggregate_cte, key_columns, measures, touched_condition) %}
-{% if is_incremental() %}
+{% if analytics_has_replaced_blocks() %}
 , recomputed_keys as (
     select {{ key_columns | join(', ') }}
     from {{ aggregate_cte }}

@@ -20,7 +20,7 @@
     query_settings={'join_use_nulls': 0},
     post_hook="{{ analytics_delete_emptied_rows() }}",
 ) }}
--- depends_on: {{ ref('stg_chain__blocks') }}
+-- depends_on: {{ source('chain', 'blocks') }}
 -- One row per address, asset and UTC day it was active: the additive building block of the
 -- address marts. Incremental runs recompute whole touched days (every address of the day).
 with

@@ -16,7 +16,7 @@
     query_settings={'join_use_nulls': 0},
     post_hook="{{ analytics_delete_emptied_rows() }}",
 ) }}
--- depends_on: {{ ref('stg_chain__blocks') }}
+-- depends_on: {{ source('chain', 'blocks') }}
 -- One row per network, asset and 4-hour UTC bucket: additive figures plus exact uniqExact
 -- states (distinct sets), so the 4-hour, daily, weekly and monthly marts merge buckets instead
 -- of re-reading transfers' addresses. Incremental runs recompute touched buckets.
