@@ -1,6 +1,8 @@
 """Runs a dbt selection in this process (dbt's programmatic API) after each `follow` batch.
 
-The project is parsed once; every run reuses the manifest. The loader's client and dbt's share the
+The project is parsed once; every invocation gets a fresh copy of that manifest (an invocation
+compiles nodes in place: a reused manifest would leave ephemeral models' CTEs out of later runs,
+"Unknown table expression identifier '__dbt__cte__...'"). The loader's client and dbt's share the
 engine: on chDB both open the same data path in this one process (allowed: clients of one path in
 one process share it). Before the first run, models and seeds the selection reads that do not
 exist yet are built once (`dbt build` without tests), so a fresh database works.
@@ -46,7 +48,6 @@ class DbtSelection:
         if not parsed.success:
             raise DbtFailed(f"dbt parse failed in {project_dir}: {parsed.exception or 'see the dbt output above'}")
         self.manifest = parsed.result
-        self.runner = dbtRunner(manifest=self.manifest)
         self.selected = self._selected()
         if not self.selected:
             raise ValueError(f"--select {select!r} matches no model of the dbt project in {project_dir}")
@@ -79,6 +80,11 @@ class DbtSelection:
 
     # ----- the graph --------------------------------------------------------------------------------
 
+    def _runner(self) -> Any:
+        from dbt.cli.main import dbtRunner
+
+        return dbtRunner(manifest=self.manifest.deepcopy())
+
     def _node(self, unique_id: str) -> Any:
         return self.manifest.nodes[unique_id]
 
@@ -86,7 +92,7 @@ class DbtSelection:
         return list(getattr(self._node(unique_id).depends_on, "nodes", []))  # a seed depends on no node
 
     def _selected(self) -> list[str]:
-        listed = self.runner.invoke(["ls", "--select", self.select, "--resource-type", "model", "--output", "json",
+        listed = self._runner().invoke(["ls", "--select", self.select, "--resource-type", "model", "--output", "json",
                                      "--output-keys", "unique_id", "--log-level", "none", *self.project])
         if not listed.success:
             raise ValueError(f"--select {self.select!r}: {listed.exception}")
@@ -114,7 +120,7 @@ class DbtSelection:
 
     def _invoke(self, command: str, unique_ids: list[str], *extra: str) -> None:
         names = " ".join(self._node(u).name for u in unique_ids)
-        result = self.runner.invoke([command, "--select", names, *extra, *self.common])
+        result = self._runner().invoke([command, "--select", names, *extra, *self.common])
         if result.success:
             return
         failures = [f"{r.node.name}: {r.message}" for r in getattr(result.result, "results", None) or []

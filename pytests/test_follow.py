@@ -26,6 +26,7 @@ from loader.generate import generate
 from loader.landing import LoadSummary
 
 RAW = "substrate_raw"
+PROJECT = Path(__file__).parent / "data" / "follow" / "project"
 TORUS_FIRST = 1_200_000  # the generator's first Torus height
 
 
@@ -127,6 +128,27 @@ def test_stop_and_resume_gives_the_marts_of_an_uninterrupted_run(tmp_path: Path)
         f"files part-{n}.ndjson" for n in range(len(done_before), 4)]
     assert transfers(interrupted) == transfers(straight)
     assert len(transfers(straight)) == 666
+
+
+@pytest.mark.slow
+def test_an_ephemeral_parent_is_compiled_into_every_batch_of_one_process(tmp_path: Path, chdb_path: Path) -> None:
+    """data/follow/project: transfer_counts (incremental) reads int_transfer_events (ephemeral)."""
+    lines = generated(tmp_path, "torus", 40, 8)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n in range(2):
+        write_atomically(inbox / f"part-{n}.ndjson", lines[20 * n:20 * (n + 1)], mtime=time.time() - 100 + n)
+    done = follow(chdb_path, "--network", "torus", str(inbox), "--once", "--project-dir", str(PROJECT),
+                  "--select", "transfer_counts")
+    assert done.returncode == EXIT_OK, done.stderr
+    assert "dbt --select 'transfer_counts' (1 model(s))" in done.stderr
+    assert [counts for _what, counts in batch_lines(done.stderr)] == [
+        f"20 blocks, {events_in(lines[:20])} events, - transfers",
+        f"20 blocks, {events_in(lines[20:])} events, - transfers"]
+    expected = sum(1 for line in lines for e in json.loads(line)["events"]
+                   if (e["module_id"], e["event_id"]) == ("Balances", "Transfer"))
+    assert query(chdb_path, "select sum(transfers), uniqExact(last_load_id) from follow_test.transfer_counts") == [
+        (expected, 2)]
 
 
 # ----- a block_stream table ------------------------------------------------------------------------
