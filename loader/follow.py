@@ -21,14 +21,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from loader.dbt_runner import DbtSelection
+from loader.connection import DEFAULT_CHDB_PATH, connect, raw_database
+from loader.dbt_runner import DbtFailed, DbtSelection, default_project_dir
 from loader.follow_sources import Batch, FetchFailed, FolderSource, Poll, SidecarSource, TableSource
 from loader.landing import LoadSummary
+from loader.networks import get_network
 from loader.sidecar_http import SidecarClient
 
 EXIT_OK, EXIT_QUARANTINED, EXIT_FAILED, EXIT_GAP = 0, 1, 3, 4
+T = TypeVar("T")
 
 
 class Source(Protocol):
@@ -108,9 +111,11 @@ class Follower:
         while not self.stop.requested:
             polled = time.perf_counter()
             try:
-                poll = self.source.poll(self.options.batch_blocks)
-            except FetchFailed as error:
+                poll = self._retrying("poll", lambda: self.source.poll(self.options.batch_blocks))
+            except FetchFailed as error:  # the source's requests were retried already
                 self.log(f"{self.source.key}: FAILED: {error}")
+                return EXIT_FAILED
+            if poll is None:
                 return EXIT_FAILED
             if poll.batch is None:
                 if self.options.once:
@@ -119,7 +124,8 @@ class Follower:
                 continue
             if self.stop.requested:  # fetched, nothing written yet: drop it, the checkpoint stays
                 break
-            if not self._run_batch(poll.batch, time.perf_counter() - polled):
+            fetch_seconds = time.perf_counter() - polled
+            if not self._retrying(poll.batch.what, lambda batch=poll.batch: self._land(batch, fetch_seconds)):
                 return EXIT_FAILED
         self.log(f"{self.source.key}: stopped by {self.stop.signal_name}; the checkpoint is consistent")
         return EXIT_OK
@@ -131,28 +137,33 @@ class Follower:
         self.log(f"{self.source.key}: caught up ({poll.lag})")
         return EXIT_QUARANTINED if self.quarantined else EXIT_OK
 
-    def _run_batch(self, batch: Batch, fetch_seconds: float) -> bool:
-        """Lands the batch and runs dbt, retrying a bounded number of times; False when it failed for good."""
+    def _retrying(self, what: str, step: Callable[[], T]) -> T | None:
+        """The step's result, retried a bounded number of times with backoff; None when it failed for good."""
         attempts = self.options.retries + 1
         for attempt in range(1, attempts + 1):
-            started = time.perf_counter()
             try:
-                summary = batch.land()
-                landed = time.perf_counter()
-                self.dbt.run(self.client)
-                batch.done(summary)
-            except Exception as error:  # noqa: BLE001 - any failure of the batch is retried, then reported
+                return step()
+            except FetchFailed:
+                raise
+            except Exception as error:  # noqa: BLE001 - any failure is retried, then reported
                 if attempt == attempts or self.stop.requested:
-                    self.log(f"{self.source.key}: {batch.what} FAILED after {attempt} attempt(s): {error}")
-                    return False
+                    self.log(f"{self.source.key}: {what} FAILED after {attempt} attempt(s): {error}")
+                    return None
                 delay = self.options.retry_delay * 2 ** (attempt - 1)
-                self.log(f"{self.source.key}: {batch.what} failed (attempt {attempt}/{attempts}): {error}; "
+                self.log(f"{self.source.key}: {what} failed (attempt {attempt}/{attempts}): {error}; "
                          f"retrying in {delay:.1f} s")
                 self.stop.wait(delay)
-                continue
-            self._report(batch, summary, (fetch_seconds, landed - started, time.perf_counter() - landed))
-            return True
-        return False
+        return None
+
+    def _land(self, batch: Batch, fetch_seconds: float) -> bool:
+        """Lands the batch, runs dbt, records the checkpoint, logs the batch line."""
+        started = time.perf_counter()
+        summary = batch.land()
+        landed = time.perf_counter()
+        self.dbt.run(self.client)
+        batch.done(summary)
+        self._report(batch, summary, (fetch_seconds, landed - started, time.perf_counter() - landed))
+        return True
 
     def _report(self, batch: Batch, summary: LoadSummary, seconds: tuple[float, float, float]) -> None:
         """One line per batch: heights, events, transfers, blocks/s (fetch + load + dbt), lag."""
@@ -182,13 +193,9 @@ class Follower:
 
 def follow_command(args: Any) -> int:
     """`substrate-loader follow` (arguments in loader/cli.py)."""
-    from loader.connection import DEFAULT_CHDB_PATH, connect, raw_database
-    from loader.dbt_runner import DbtFailed, default_project_dir
-    from loader.networks import get_network
-
     get_network(args.network)
     if bool(args.source) == bool(args.sidecar_url):
-        raise ValueError("give SOURCE (a folder or a block_stream table DB.TABLE) or --sidecar-url URL, not both")
+        raise ValueError("give one source: SOURCE (a folder or a block_stream table DB.TABLE) or --sidecar-url URL")
     if args.batch_blocks < 1 or args.retries < 0 or args.interval < 0:
         raise ValueError("--batch-blocks must be at least 1, --retries and --interval not negative")
     database = args.database or raw_database()

@@ -137,6 +137,8 @@ class TableSource(HeightSource):
                  skip_gaps: Sequence[int], log: Log):
         self.table = qualified_table(table)
         self.key = f"table:{self.table}"
+        if not client.command(f"exists table {self.table}"):
+            raise FileNotFoundError(f"{table}: no such table (SOURCE is a folder or a block_stream table DB.TABLE)")
         super().__init__(client, network, database, from_height, skip_gaps, log)
 
     def first_height(self) -> int | None:

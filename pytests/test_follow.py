@@ -317,3 +317,17 @@ def test_a_signal_during_a_batch_lets_it_finish_and_starts_no_other() -> None:
     assert loop.run() == EXIT_OK
     assert source.done == ["heights 1-10"]
     assert logged[-1] == "fake: stopped by SIGTERM; the checkpoint is consistent"
+
+
+def test_a_source_that_cannot_be_read_is_retried_then_reported() -> None:
+    source = FakeSource()
+
+    def broken(_batch_blocks: int) -> Poll:
+        raise ConnectionError("server gone")
+
+    source.poll = broken  # type: ignore[method-assign]
+    loop, logged = follower(source, FakeDbt())
+    assert loop.run() == EXIT_FAILED
+    assert logged == ["fake: poll failed (attempt 1/3): server gone; retrying in 0.0 s",
+                      "fake: poll failed (attempt 2/3): server gone; retrying in 0.0 s",
+                      "fake: poll FAILED after 3 attempt(s): server gone"]
