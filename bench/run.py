@@ -258,6 +258,7 @@ class Bench:
         return nodes
 
     def measure(self, stream: Stream, repeat: int, tests: bool, louvain: bool) -> dict[str, Any]:
+        load_average = os.getloadavg()[0]
         steps = {name: Step() for name in ("load", "full_build", "balance_transfers", "graph_refresh",
                                            "load_increment", "incremental_build", "incremental_graph", "baseline")}
         graph_analytics_seconds: list[float] = []  # the tag:graph_analytics models inside graph_refresh
@@ -284,6 +285,7 @@ class Bench:
             baseline_run = json.loads(done.stdout.strip().splitlines()[-1])
         size: dict[str, Any] = {
             "stream": {k: str(v) if isinstance(v, Path) else v for k, v in stream.__dict__.items()},
+            "load_average": [round(load_average, 2), round(os.getloadavg()[0], 2)],  # at start and end
             "steps": {name: summarize(step) for name, step in steps.items()},
             "graph_analytics_model_seconds": stats(graph_analytics_seconds),
             # Where the time goes (last repeat): what limits it.
@@ -483,7 +485,8 @@ def print_report(results: dict[str, Any]) -> None:
         s, steps, f = size["stream"], size["steps"], size["figures"]
         print(f"\n{s['events']:,} events, {s['blocks']:,} blocks, {s['bytes'] / 1e6:,.0f} MB "
               f"({results['settings']['network']}, {len(steps['load']['seconds']['all'])} repeat(s)); "
-              f"{size['counts']['transfers']:,} transfers")
+              f"{size['counts']['transfers']:,} transfers; load average {size['load_average'][0]:.1f} at the "
+              f"start, {size['load_average'][1]:.1f} at the end")
         print(f"  {'stage':42s} {'best s':>7s} {'median s':>8s} {'own s':>7s} {'CPU s':>7s} {'events/s':>10s} "
               f"{'x baseline':>10s} {'peak RSS':>9s}")
         for stage, label in STAGE_LABELS.items():
