@@ -33,6 +33,7 @@
 {% endmacro %}
 
 {% macro attributes_are_named() %}
-    {# A JSON object (named fields); the loader stores attributes as compact JSON text. #}
-    {{ return("startsWith(attributes, '{')") }}
+    {# Column `is_named`: the attributes are a JSON object (named fields), i.e. the compact JSON
+        text the loader stores starts with '{' (int_transfers_extracted computes it). #}
+    {{ return('is_named') }}
 {% endmacro %}

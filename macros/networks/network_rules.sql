@@ -53,24 +53,48 @@
     )
 {%- endmacro %}
 
+{% macro rule_numbers_by_expression(expressions) %}
+    {#- [(expression, [rule numbers])] in first-seen order: rules sharing an expression share one
+        multiIf branch (Balances.Transfer is the same rule in every set), fewer branches to run. -#}
+    {%- set grouped = [] -%}
+    {%- set seen = {} -%}
+    {%- for expression in expressions -%}
+        {%- if expression not in seen -%}
+            {%- do seen.update({expression: grouped | length}) -%}
+            {%- do grouped.append((expression, [])) -%}
+        {%- endif -%}
+        {%- do grouped[seen[expression]][1].append(loop.index) -%}
+    {%- endfor -%}
+    {{ return(grouped) }}
+{% endmacro %}
+
+{% macro rule_branches(expressions, default) -%}
+    {#- multiIf choosing, by rule_number, the expression of the event's rule. -#}
+    multiIf(
+    {%- for expression, numbers in rule_numbers_by_expression(expressions) %}
+        rule_number in ({{ numbers | join(', ') }}), {{ expression }},
+    {%- endfor %}
+    {{ default }}
+    )
+{%- endmacro %}
+
 {% macro transfer_rule_fields() -%}
     {#- The fields the event's rule (rule_number in scope) or the fee payment reads: one
         JSONExtract per event, into a Tuple of rule_field_count() Strings. -#}
-    multiIf(
-    {%- for item in flat_transfer_rules() %}
-        rule_number = {{ loop.index }}, JSONExtract(attributes, '{{ item.rule.fields_type }}'),
-    {%- endfor %}
-        is_fee_payment, JSONExtract(attributes, '{{ transaction_fee_paid().fields_type }}'),
-        tuple({{ (["''"] * rule_field_count()) | join(', ') }})
-    )
+    {%- set extracts = [] -%}
+    {%- for item in flat_transfer_rules() -%}
+        {%- do extracts.append("JSONExtract(attributes, '" ~ item.rule.fields_type ~ "')") -%}
+    {%- endfor -%}
+    {{ rule_branches(extracts, "if(is_fee_payment, JSONExtract(attributes, '"
+        ~ transaction_fee_paid().fields_type ~ "'), tuple("
+        ~ ((["''"] * rule_field_count()) | join(', ')) ~ "))") }}
 {%- endmacro %}
 
 {% macro transfer_rule_column(column, default) -%}
     {#- One output column: the matching rule's expression for it (rule_number in scope). -#}
-    multiIf(
-    {%- for item in flat_transfer_rules() %}
-        rule_number = {{ loop.index }}, {{ item.rule[column] }},
-    {%- endfor %}
-    {{ default }}
-    )
+    {%- set expressions = [] -%}
+    {%- for item in flat_transfer_rules() -%}
+        {%- do expressions.append(item.rule[column]) -%}
+    {%- endfor -%}
+    {{ rule_branches(expressions, default) }}
 {%- endmacro %}

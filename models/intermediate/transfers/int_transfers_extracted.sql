@@ -78,6 +78,7 @@ events_with_settings as (
         batch_events.event_id as event_id,
         batch_events.attributes as attributes,
         batch_events.load_id as load_id,
+        startsWith(batch_events.attributes, '{') as is_named,
         if(batch_events.has_own_settings, network_settings.asset, null) as asset,
         if(
             batch_events.has_own_settings,
@@ -98,8 +99,10 @@ events_with_settings as (
 ),
 
 classified_events as (
-    -- The rule's columns, read from one JSONExtract per event (rule_fields); the amount checked
-    -- here, the fee after the extrinsic is known.
+    -- One JSONExtract per event (rule_fields: the fields its rule or the fee payment reads).
+    -- rule_fields goes on through the window whole: every column below is derived from that
+    -- one materialized value (a rule column computed only inside multiIf branches would have
+    -- ClickHouse's short-circuit evaluation parse the JSON again for each use).
     select
         network,
         block_height,
@@ -107,47 +110,23 @@ classified_events as (
         block_timestamp,
         extrinsic_index,
         event_index,
-        module_id,
-        event_id,
         load_id,
         asset,
         decimals,
         partition_blocks,
         rule_number,
+        is_named,
         is_fee_payment,
         is_extrinsic_failure,
         {{ transfer_rule_fields() }} as rule_fields,
-        {{ transfer_rule_column('transfer_type', "''") }} as transfer_type,
-        {{ transfer_rule_column('from_address', "''") }} as from_address,
-        {{ transfer_rule_column('to_address', "''") }} as to_address,
-        {{ transfer_rule_column('amount', "''") }} as amount_text,
-        {{ transfer_rule_column('from_is_system', 'false') }} as from_is_system,
-        {{ transfer_rule_column('to_is_system', 'false') }} as to_is_system,
-        if(is_fee_payment, tupleElement(rule_fields, 1), '') as fee_payer,
-        if(is_fee_payment, tupleElement(rule_fields, 2), '') as fee_payment_text,
-        {{ planck_digits('amount_text') }} as amount_digits,
-        multiIf(
-            asset is null or decimals is null, 'no_network_settings',
-            decimals > 18, 'decimals_above_18',
-            from_address = '' and transfer_type != 'stake_added_legacy'
-            or to_address = '' and transfer_type != 'stake_removed_legacy', 'missing_address',
-            not {{ planck_text_is_unsigned_integer('amount_text') }},
-            'amount_not_an_unsigned_integer',
-            not {{ planck_fits_decimal128_18('amount_digits', 'decimals') }},
-            'amount_exceeds_decimal128_18',
-            ''
-        ) as amount_reject_reason,
-        coalesce(decimals <= 18, false)
-        and {{ planck_text_is_unsigned_integer('amount_text') }}
-        and {{ planck_fits_decimal128_18('amount_digits', 'decimals') }} as is_amount_convertible,
-        -- The event's attributes travel on only where they explain a rejection.
-        if(amount_reject_reason = '', '', attributes) as rejected_attributes
+        {{ transfer_rule_column('from_address', "''") }} as from_address
     from events_with_settings
 ),
 
 events_in_extrinsic as (
     -- What each event needs to know about its extrinsic: whether it failed, its fee payments
-    -- (payer, actual_fee text) and its transfers (sender, event_index).
+    -- (payers and actual_fee texts: the first two fields of a fee payment) and its transfers'
+    -- senders with their event_index, in event order.
     select
         network,
         block_height,
@@ -155,8 +134,65 @@ events_in_extrinsic as (
         block_timestamp,
         extrinsic_index,
         event_index,
-        module_id,
-        event_id,
+        load_id,
+        asset,
+        decimals,
+        partition_blocks,
+        rule_number,
+        is_named,
+        rule_fields,
+        from_address,
+        max(is_extrinsic_failure) over extrinsic as is_in_failed_extrinsic,
+        groupArrayIf(tupleElement(rule_fields, 1), is_fee_payment) over extrinsic as fee_payers,
+        groupArrayIf(tupleElement(rule_fields, 2), is_fee_payment) over extrinsic as fee_texts,
+        groupArrayIf(from_address, rule_number > 0) over extrinsic as senders,
+        groupArrayIf(event_index, rule_number > 0) over extrinsic as send_positions
+    from classified_events
+    window extrinsic as (
+        partition by network, block_height, extrinsic_index
+        order by event_index
+        rows between unbounded preceding and unbounded following
+    )
+),
+
+transfers as (
+    -- Transfers outside failed extrinsics, with the rule's other columns. The extrinsic's fee
+    -- goes on the first transfer (lowest event_index) sent by the fee payer; every other
+    -- transfer gets '0'.
+    select
+        network,
+        block_height,
+        block_time,
+        block_timestamp,
+        extrinsic_index,
+        event_index,
+        load_id,
+        asset,
+        decimals,
+        partition_blocks,
+        rule_number,
+        from_address,
+        {{ transfer_rule_column('transfer_type', "''") }} as transfer_type,
+        {{ transfer_rule_column('to_address', "''") }} as to_address,
+        {{ transfer_rule_column('amount', "''") }} as amount_text,
+        {{ transfer_rule_column('from_is_system', 'false') }} as from_is_system,
+        {{ transfer_rule_column('to_is_system', 'false') }} as to_is_system,
+        indexOf(fee_payers, from_address) as fee_position,
+        countEqual(fee_payers, from_address) as fee_payment_count,
+        send_positions[indexOf(senders, from_address)] = event_index as is_first_send_of_sender,
+        if(is_first_send_of_sender and fee_position > 0, fee_texts[fee_position], '0') as fee_text
+    from events_in_extrinsic
+    where rule_number > 0 and not is_in_failed_extrinsic
+),
+
+checked_transfers as (
+    select
+        network,
+        block_height,
+        block_time,
+        block_timestamp,
+        extrinsic_index,
+        event_index,
         load_id,
         asset,
         decimals,
@@ -166,69 +202,31 @@ events_in_extrinsic as (
         from_address,
         to_address,
         amount_text,
-        amount_digits,
-        amount_reject_reason,
-        is_amount_convertible,
-        rejected_attributes,
+        fee_text,
         from_is_system,
         to_is_system,
-        max(is_extrinsic_failure) over extrinsic as is_in_failed_extrinsic,
-        groupArrayIf((fee_payer, fee_payment_text), is_fee_payment)
-            over extrinsic as extrinsic_fees,
-        groupArrayIf((from_address, event_index), rule_number > 0) over extrinsic as extrinsic_sends
-    from classified_events
-    window extrinsic as (partition by network, block_height, extrinsic_index)
-),
-
-transfers as (
-    -- Transfers outside failed extrinsics. The extrinsic's fee goes on the first transfer
-    -- (lowest event_index) sent by the fee payer; every other transfer gets '0'.
-    select
-        network,
-        block_height,
-        block_time,
-        block_timestamp,
-        extrinsic_index,
-        event_index,
-        module_id,
-        event_id,
-        load_id,
-        asset,
-        decimals,
-        partition_blocks,
-        transfer_type,
-        from_address,
-        to_address,
-        amount_text,
-        amount_digits,
-        is_amount_convertible,
-        rejected_attributes,
-        from_is_system,
-        to_is_system,
-        arrayMap(
-            fee_payment -> fee_payment.2,
-            arrayFilter(fee_payment -> fee_payment.1 = from_address, extrinsic_fees)
-        ) as payer_fee_texts,
-        event_index = arrayMin(arrayMap(
-            send -> send.2, arrayFilter(send -> send.1 = from_address, extrinsic_sends)
-        )) as is_first_send_of_sender,
-        if(
-            is_first_send_of_sender and notEmpty(payer_fee_texts), payer_fee_texts[1], '0'
-        ) as fee_text,
+        {{ planck_digits('amount_text') }} as amount_digits,
         {{ planck_digits('fee_text') }} as fee_digits,
-        amount_reject_reason = '' as is_amount_valid,
-        coalesce(decimals <= 18, false)
-        and {{ planck_text_is_unsigned_integer('fee_text') }}
-        and {{ planck_fits_decimal128_18('fee_digits', 'decimals') }} as is_fee_valid,
+        coalesce(decimals <= 18, false) as has_decimals,
+        {{ planck_text_is_unsigned_integer('amount_text') }} as is_amount_integer,
+        {{ planck_text_is_unsigned_integer('fee_text') }} as is_fee_integer,
+        has_decimals and is_amount_integer
+        and {{ planck_fits_decimal128_18('amount_digits', 'decimals') }} as is_amount_convertible,
+        has_decimals and is_fee_integer
+        and {{ planck_fits_decimal128_18('fee_digits', 'decimals') }} as is_fee_convertible,
         multiIf(
-            not is_amount_valid, amount_reject_reason,
-            length(payer_fee_texts) > 1, 'several_fee_payments_by_sender',
-            not {{ planck_text_is_unsigned_integer('fee_text') }}, 'fee_not_an_unsigned_integer',
-            not is_fee_valid, 'fee_exceeds_decimal128_18',
+            asset is null or decimals is null, 'no_network_settings',
+            decimals > 18, 'decimals_above_18',
+            from_address = '' and transfer_type != 'stake_added_legacy'
+            or to_address = '' and transfer_type != 'stake_removed_legacy', 'missing_address',
+            not is_amount_integer, 'amount_not_an_unsigned_integer',
+            not is_amount_convertible, 'amount_exceeds_decimal128_18',
+            fee_payment_count > 1, 'several_fee_payments_by_sender',
+            not is_fee_integer, 'fee_not_an_unsigned_integer',
+            not is_fee_convertible, 'fee_exceeds_decimal128_18',
             ''
         ) as reject_reason
-    from events_in_extrinsic
-    where rule_number > 0 and not is_in_failed_extrinsic
+    from transfers
 )
 
 select
@@ -251,19 +249,16 @@ select
         toDecimal128(0, 18)
     ) as amount,
     if(
-        is_fee_valid,
+        is_fee_convertible,
         {{ planck_to_decimal128_18('fee_digits', 'assumeNotNull(decimals)') }},
         toDecimal128(0, 18)
     ) as fee,
     toLowCardinality(reject_reason) as reject_reason,
-    module_id,
-    event_id,
     amount_text,
     fee_text,
-    rejected_attributes,
     toUInt32(block_height - block_height % partition_blocks) as block_range_start,
     load_id as _version
-from transfers
+from checked_transfers
 
 union all
 
@@ -284,11 +279,8 @@ select
     toDecimal128(0, 18) as amount,
     toDecimal128(0, 18) as fee,
     toLowCardinality('') as reject_reason,
-    toLowCardinality('') as module_id,
-    toLowCardinality('') as event_id,
     '' as amount_text,
     '' as fee_text,
-    '' as rejected_attributes,
     toUInt32(
         batch_blocks.block_height - batch_blocks.block_height % network_settings.partition_blocks
     ) as block_range_start,
