@@ -135,16 +135,3 @@ period_figures as (
     'period_figures', ['network', 'asset', 'period_start'], measures,
     '(network, period_start) in touched_periods') }}
 {% endmacro %}
-
-{# Config shared by the per-period activity tables. #}
-{% macro analytics_period_activity_config() %}
-    {{ config(
-        materialized='incremental',
-        incremental_strategy='delete_insert',
-        unique_key='network, asset, period_start',
-        engine='MergeTree()',
-        order_by='(network, asset, period_start)',
-        query_settings={'join_use_nulls': 0},
-        post_hook="{{ analytics_delete_emptied_rows() }}",
-    ) }}
-{% endmacro %}

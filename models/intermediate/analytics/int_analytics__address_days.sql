@@ -10,16 +10,8 @@
 {%- do measures.extend(['senders', 'receivers', 'first_activity_at', 'last_activity_at',
     'first_sent_at', 'last_sent_at', 'first_received_at', 'last_received_at', 'first_block',
     'last_block', '_version']) -%}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete_insert',
-    unique_key='network, asset, address, activity_date',
-    engine='MergeTree()',
-    order_by='(network, asset, address, activity_date)',
-    partition_by='toYYYYMM(activity_date)',
-    query_settings={'join_use_nulls': 0},
-    post_hook="{{ analytics_delete_emptied_rows() }}",
-) }}
+{{ analytics_table_config(
+    ['network', 'asset', 'address', 'activity_date'], partition_by='toYYYYMM(activity_date)') }}
 -- depends_on: {{ source('chain', 'blocks') }}
 -- One row per address, asset and UTC day it was active: the additive building block of the
 -- address marts. Incremental runs recompute whole touched days (every address of the day).

@@ -6,16 +6,8 @@
 {%- endfor -%}
 {%- do measures.extend(['min_amount', 'max_amount', 'min_fee',
     'max_fee', 'first_block', 'last_block', 'first_transfer_at', 'last_transfer_at', '_version']) -%}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete_insert',
-    unique_key='network, asset, bucket_start',
-    engine='MergeTree()',
-    order_by='(network, asset, bucket_start)',
-    partition_by='toYYYYMM(bucket_start)',
-    query_settings={'join_use_nulls': 0},
-    post_hook="{{ analytics_delete_emptied_rows() }}",
-) }}
+{{ analytics_table_config(
+    ['network', 'asset', 'bucket_start'], partition_by='toYYYYMM(bucket_start)') }}
 -- depends_on: {{ source('chain', 'blocks') }}
 -- One row per network, asset and 4-hour UTC bucket: additive figures plus exact uniqExact
 -- states (distinct sets), so the 4-hour, daily, weekly and monthly marts merge buckets instead

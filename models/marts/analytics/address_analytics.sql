@@ -11,15 +11,7 @@
 {%- do measures.extend(['avg_sent_amount', 'min_sent_amount', 'max_sent_amount',
     'sent_amount_variance', 'avg_received_amount', 'min_received_amount', 'max_received_amount',
     'received_amount_variance', 'address_type', 'first_block', 'last_block', '_version']) -%}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete_insert',
-    unique_key='network, asset, address',
-    engine='MergeTree()',
-    order_by='(network, asset, address)',
-    query_settings={'join_use_nulls': 0},
-    post_hook="{{ analytics_delete_emptied_rows() }}",
-) }}
+{{ analytics_table_config(['network', 'asset', 'address']) }}
 -- depends_on: {{ source('chain', 'blocks') }}
 with
 

@@ -1,2 +1,2 @@
-{{ analytics_period_activity_config() }}
+{{ analytics_table_config(['network', 'asset', 'period_start']) }}
 {{ analytics_period_activity('week') }}

@@ -1,0 +1,17 @@
+{#
+  Config of every analytics table: incremental delete_insert on its key (readers need no
+  FINAL), MergeTree sorted by the key, join_use_nulls = 0 (analytics_select_recomputed relies on
+  type defaults for keys without transfers), and the post-hook that removes such rows.
+#}
+{% macro analytics_table_config(key_columns, partition_by=none) %}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key=key_columns | join(', '),
+        engine='MergeTree()',
+        order_by='(' ~ key_columns | join(', ') ~ ')',
+        partition_by=partition_by,
+        query_settings={'join_use_nulls': 0},
+        post_hook="{{ analytics_delete_emptied_rows() }}",
+    ) }}
+{% endmacro %}
