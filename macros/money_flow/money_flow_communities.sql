@@ -105,7 +105,7 @@ from (
 {% endmacro %}
 
 {% macro money_flow_community_links(links, labels) %}
-{#- The next level's links: one node per community of `labels` (the level's result). -#}
+    {#- The next level's links: one node per community of `labels` (the level's result). -#}
 with community_strengths as (
     select
         any(network) as network,
@@ -128,16 +128,23 @@ community_links as (
     group by sources.label, targets.label
 )
 
+{{ money_flow_community_link_rows('community_links', 'community_strengths') }}
+{% endmacro %}
+
+{% macro money_flow_community_link_rows(links, nodes) %}
+{#- A level's links relation from `links` (source_key, target_key, weight; both directions) and
+    `nodes` (network, node_key, strength, two_m): the links with their target's strength, then
+    one self row per node. -#}
 select
-    community_strengths.network as network,
-    community_links.source_key as source_key,
-    community_links.target_key as target_key,
-    community_links.weight as weight,
+    {{ nodes }}.network as network,
+    {{ links }}.source_key as source_key,
+    {{ links }}.target_key as target_key,
+    {{ links }}.weight as weight,
     false as is_self,
-    community_strengths.strength as target_strength,
-    community_strengths.two_m as two_m
-from community_links
-inner join community_strengths on community_links.target_key = community_strengths.node_key
+    {{ nodes }}.strength as target_strength,
+    {{ nodes }}.two_m as two_m
+from {{ links }}
+inner join {{ nodes }} on {{ links }}.target_key = {{ nodes }}.node_key
 
 union all
 
@@ -149,5 +156,5 @@ select
     true as is_self,
     strength as target_strength,
     two_m
-from community_strengths
+from {{ nodes }}
 {% endmacro %}

@@ -14,6 +14,8 @@
 -- addresses a new transfer touches, or active at or above a re-processed block, are recomputed
 -- from all their edges; the others are left as they are.
 {%- set batches = money_flow_batches() %}
+{%- set affected = '(select affected_addresses.network, affected_addresses.address'
+    ~ ' from affected_addresses)' %}
 
 with
 {% if is_incremental() %}
@@ -42,11 +44,11 @@ with
     ),
 
     edge_sides as (
-    {{ money_flow_edge_sides(
-        ref('money_flow_edges'),
-        "(network, from_address) in (select affected_addresses.network, affected_addresses.address from affected_addresses)",
-        "(network, to_address) in (select affected_addresses.network, affected_addresses.address from affected_addresses)",
-    ) }}
+        {{ money_flow_edge_sides(
+            ref('money_flow_edges'),
+            '(network, from_address) in ' ~ affected,
+            '(network, to_address) in ' ~ affected,
+        ) }}
     ),
 {% else %}
     edge_sides as (

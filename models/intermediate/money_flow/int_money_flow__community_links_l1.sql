@@ -46,25 +46,4 @@ directed_links as (
     from undirected_links
 )
 
-select
-    directed_links.network as network,
-    directed_links.source_key as source_key,
-    directed_links.target_key as target_key,
-    directed_links.weight as weight,
-    false as is_self,
-    nodes.strength as target_strength,
-    nodes.two_m as two_m
-from directed_links
-inner join nodes on directed_links.target_key = nodes.node_key
-
-union all
-
-select
-    network,
-    node_key as source_key,
-    node_key as target_key,
-    0 as weight,
-    true as is_self,
-    strength as target_strength,
-    two_m
-from nodes
+{{ money_flow_community_link_rows('directed_links', 'nodes') }}

@@ -21,18 +21,7 @@
 with
 {% if is_incremental() %}
     batch_transfers as (
-        select
-            network,
-            from_address,
-            to_address,
-            asset,
-            amount,
-            block_time,
-            block_height,
-            transfer_type,
-            from_is_system,
-            to_is_system,
-            _version
+        select {{ money_flow_edge_part_columns() }}
         from {{ ref('balance_transfers') }}
         where {{ money_flow_new_transfers_condition(batches) }}
     ),
@@ -48,22 +37,8 @@ with
     ),
 
     edge_parts as (
-    -- Whole history of the recomputed edges.
-        select
-            network,
-            from_address,
-            to_address,
-            asset,
-            amount as volume,
-            toUInt64(1) as transfer_count,
-            block_time as first_activity_at,
-            block_time as last_activity_at,
-            block_height as first_activity_block_height,
-            block_height as last_activity_block_height,
-            [transfer_type] as transfer_types,
-            from_is_system,
-            to_is_system,
-            _version
+    -- Whole history of the recomputed edges ...
+        select {{ money_flow_edge_part_columns() }}
         from {{ ref('balance_transfers') }}
         where
             {{ money_flow_history_condition(batches) }}
@@ -78,7 +53,7 @@ with
 
         union all
 
-        -- Edges the batch extends: what they hold so far ...
+        -- ... and, for the other edges of the batch, what they hold so far plus the batch.
         select
             network,
             from_address,
@@ -94,9 +69,24 @@ with
             from_is_system,
             to_is_system,
             _version
-        from {{ this }}
-        where
-            (network, from_address, to_address, asset) in (
+        from (
+            select
+                network,
+                from_address,
+                to_address,
+                asset,
+                volume,
+                transfer_count,
+                first_activity_at,
+                last_activity_at,
+                first_activity_block_height,
+                last_activity_block_height,
+                transfer_types,
+                from_is_system,
+                to_is_system,
+                _version
+            from {{ this }}
+            where (network, from_address, to_address, asset) in (
                 select
                     batch_transfers.network,
                     batch_transfers.from_address,
@@ -104,34 +94,26 @@ with
                     batch_transfers.asset
                 from batch_transfers
             )
-            and (network, from_address, to_address, asset) not in (
-                select
-                    recomputed_keys.network,
-                    recomputed_keys.from_address,
-                    recomputed_keys.to_address,
-                    recomputed_keys.asset
-                from recomputed_keys
-            )
 
-        union all
+            union all
 
-        -- ... plus the batch's transfers of edges not recomputed.
-        select
-            network,
-            from_address,
-            to_address,
-            asset,
-            amount as volume,
-            toUInt64(1) as transfer_count,
-            block_time as first_activity_at,
-            block_time as last_activity_at,
-            block_height as first_activity_block_height,
-            block_height as last_activity_block_height,
-            [transfer_type] as transfer_types,
-            from_is_system,
-            to_is_system,
-            _version
-        from batch_transfers
+            select
+                network,
+                from_address,
+                to_address,
+                asset,
+                volume,
+                transfer_count,
+                first_activity_at,
+                last_activity_at,
+                first_activity_block_height,
+                last_activity_block_height,
+                transfer_types,
+                from_is_system,
+                to_is_system,
+                _version
+            from batch_transfers
+        ) as extended_edges
         where (network, from_address, to_address, asset) not in (
             select
                 recomputed_keys.network,
@@ -143,21 +125,7 @@ with
     ),
 {% else %}
     edge_parts as (
-        select
-            network,
-            from_address,
-            to_address,
-            asset,
-            amount as volume,
-            toUInt64(1) as transfer_count,
-            block_time as first_activity_at,
-            block_time as last_activity_at,
-            block_height as first_activity_block_height,
-            block_height as last_activity_block_height,
-            [transfer_type] as transfer_types,
-            from_is_system,
-            to_is_system,
-            _version
+        select {{ money_flow_edge_part_columns() }}
         from {{ ref('balance_transfers') }}
     ),
 {% endif %}

@@ -5,7 +5,8 @@
     tags=['money_flow'],
 ) }}
 -- The design's OWNS relation: an address (hotkey) and a neuron it registered. Kept after the
--- uid passes to another hotkey; is_current_owner tells whether it still holds it.
+-- uid passes to another hotkey; is_current_owner tells whether it made the uid's latest
+-- registration (money_flow_neurons is built from this model).
 with ownerships as (
     select
         network,
@@ -15,6 +16,7 @@ with ownerships as (
         min(block_time) as first_registered_at,
         max(block_time) as last_updated_at,
         max(block_height) as last_updated_block_height,
+        max((block_height, event_index)) as last_registration,
         count() as registration_count
     from {{ ref('int_money_flow__registration_events') }}
     where
@@ -26,18 +28,14 @@ with ownerships as (
 )
 
 select
-    ownerships.network as network,
-    ownerships.owner_address as owner_address,
-    ownerships.netuid as netuid,
-    ownerships.neuron_uid as neuron_uid,
-    ownerships.first_registered_at as first_registered_at,
-    ownerships.last_updated_at as last_updated_at,
-    ownerships.last_updated_block_height as last_updated_block_height,
-    ownerships.registration_count as registration_count,
-    neurons.owner_address = ownerships.owner_address as is_current_owner
+    network,
+    owner_address,
+    netuid,
+    neuron_uid,
+    first_registered_at,
+    last_updated_at,
+    last_updated_block_height,
+    registration_count,
+    last_registration
+    = max(last_registration) over (partition by network, netuid, neuron_uid) as is_current_owner
 from ownerships
-inner join {{ ref('money_flow_neurons') }} as neurons
-    on
-        ownerships.network = neurons.network
-        and ownerships.netuid = neurons.netuid
-        and ownerships.neuron_uid = neurons.neuron_uid

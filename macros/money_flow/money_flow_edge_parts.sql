@@ -1,0 +1,20 @@
+{% macro money_flow_edge_part_columns() %}
+{#-
+    A balance_transfers row as a one-transfer edge (the columns money_flow_edges aggregates):
+    partial edges from transfers and whole edges already in money_flow_edges then sum alike.
+-#}
+network,
+from_address,
+to_address,
+asset,
+amount as volume,
+toUInt64(1) as transfer_count,
+block_time as first_activity_at,
+block_time as last_activity_at,
+block_height as first_activity_block_height,
+block_height as last_activity_block_height,
+[transfer_type] as transfer_types,
+from_is_system,
+to_is_system,
+_version
+{% endmacro %}
