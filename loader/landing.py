@@ -17,6 +17,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -390,11 +391,7 @@ class Landing:
             "from file({path:String}, 'LineAsString', 'line String'))"
         )
         parameters = {**PATTERNS, "first_line": batch.first_line, "source": batch.source}
-        if batch.file:
-            self.client.command(sql(STAGE_FILL, stage=stage, relation=relation),
-                                parameters={**parameters, "path": batch.file}, settings=_JSON_SETTINGS)
-            return
-        with _temp_file(batch.payload) as path:
+        with nullcontext(batch.file) if batch.file else _temp_file(batch.payload) as path:
             self.client.command(sql(STAGE_FILL, stage=stage, relation=relation),
                                 parameters={**parameters, "path": path}, settings=_JSON_SETTINGS)
 
