@@ -47,7 +47,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=200_000, help="about this many events (default 200,000)")
     parser.add_argument("--network", default="torus", choices=sorted(EVENTS_PER_BLOCK))
     parser.add_argument("--format", default="ndjson", choices=["ndjson", "gz", "zst"])
-    parser.add_argument("--batch-mb", type=int, default=64)
+    parser.add_argument("--batch-mb", type=int, default=48)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench_load"))
     args = parser.parse_args()
 

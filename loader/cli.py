@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--network", required=True)
     load.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="NDJSON file, Sidecar JSON file or folder")
     load.add_argument("--from-table", metavar="DB.TABLE", help="copy a block_stream table engine-side")
-    load.add_argument("--batch-mb", type=int, default=64, help="NDJSON batch size in MiB (default 64)")
+    load.add_argument("--batch-mb", type=int, default=48, help="NDJSON batch size in MiB (default 48)")
     _add_target(load)
     load.set_defaults(run=_load)
 

@@ -19,7 +19,7 @@ import zstandard
 
 from loader.landing import Landing, LineBatch, LoadSummary, write_temp_file
 
-DEFAULT_BATCH_BYTES = 64 << 20
+DEFAULT_BATCH_BYTES = 48 << 20
 SNIFF_LINES = 50
 UTF8_BOM = b"\xef\xbb\xbf"
 
