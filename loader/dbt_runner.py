@@ -37,13 +37,13 @@ class DbtSelection:
     """The models `--select` names, plus the table and incremental models upstream of them that read
     raw data (they must take in each batch too, or the selected ones would see nothing new)."""
 
-    def __init__(self, select: str, project_dir: Path, profiles_dir: Path | None = None, target: str | None = None):
+    def __init__(self, select: str, project_dir: Path, profiles_dir: Path | None = None):
         from dbt.cli.main import dbtRunner  # imported here: dbt takes a second to import
 
         self.select = select
         self.project = ["--project-dir", str(project_dir), "--profiles-dir",
                         str(profiles_dir or os.environ.get("DBT_PROFILES_DIR") or project_dir)]
-        self.common = [*self.project, "--quiet", *(["--target", target] if target else [])]
+        self.common = [*self.project, "--quiet"]  # the target comes from the profile (FLOWS_TARGET)
         parsed = dbtRunner().invoke(["parse", *self.common])
         if not parsed.success:
             raise DbtFailed(f"dbt parse failed in {project_dir}: {parsed.exception or 'see the dbt output above'}")
