@@ -12,6 +12,11 @@
 -- balance_transfers_rejected read, and this model's own incremental watermark (a block with no
 -- transfer still records that its version was processed). One pass over the events.
 {%- set batch = block_batch_filter(ref('stg_chain__blocks'), 'load_id') %}
+{#- Columns every event row carries from events_with_settings to the end. -#}
+{%- set event_columns = [
+    'network', 'block_height', 'block_time', 'block_timestamp', 'extrinsic_index', 'event_index',
+    'load_id', 'asset', 'decimals', 'partition_blocks',
+] %}
 
 with network_settings as (
     select
@@ -104,16 +109,7 @@ classified_events as (
     -- one materialized value (a rule column computed only inside multiIf branches would have
     -- ClickHouse's short-circuit evaluation parse the JSON again for each use).
     select
-        network,
-        block_height,
-        block_time,
-        block_timestamp,
-        extrinsic_index,
-        event_index,
-        load_id,
-        asset,
-        decimals,
-        partition_blocks,
+        {{ event_columns | join(',\n        ') }},
         rule_number,
         is_named,
         is_fee_payment,
@@ -128,16 +124,7 @@ events_in_extrinsic as (
     -- (payers and actual_fee texts: the first two fields of a fee payment) and its transfers'
     -- senders with their event_index, in event order.
     select
-        network,
-        block_height,
-        block_time,
-        block_timestamp,
-        extrinsic_index,
-        event_index,
-        load_id,
-        asset,
-        decimals,
-        partition_blocks,
+        {{ event_columns | join(',\n        ') }},
         rule_number,
         is_named,
         rule_fields,
@@ -160,16 +147,7 @@ transfers as (
     -- goes on the first transfer (lowest event_index) sent by the fee payer; every other
     -- transfer gets '0'.
     select
-        network,
-        block_height,
-        block_time,
-        block_timestamp,
-        extrinsic_index,
-        event_index,
-        load_id,
-        asset,
-        decimals,
-        partition_blocks,
+        {{ event_columns | join(',\n        ') }},
         rule_number,
         from_address,
         {{ transfer_rule_column('transfer_type', "''") }} as transfer_type,
@@ -187,17 +165,7 @@ transfers as (
 
 checked_transfers as (
     select
-        network,
-        block_height,
-        block_time,
-        block_timestamp,
-        extrinsic_index,
-        event_index,
-        load_id,
-        asset,
-        decimals,
-        partition_blocks,
-        rule_number,
+        {{ event_columns | join(',\n        ') }},
         transfer_type,
         from_address,
         to_address,
