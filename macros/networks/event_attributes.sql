@@ -15,6 +15,11 @@
 
 {% macro rule_fields_type(names) %}
     {# 'Tuple(from String, to String, amount String, _4 String, ...)' for JSONExtract. #}
+    {% if names | length > rule_field_count() %}
+        {% do exceptions.raise_compiler_error(
+            'a rule reads at most ' ~ rule_field_count() ~ ' fields: ' ~ names | join(', ')
+        ) %}
+    {% endif %}
     {% set fields = [] %}
     {% for index in range(rule_field_count()) %}
         {% set name = names[index] if index < names | length else '_' ~ (index + 1) %}
