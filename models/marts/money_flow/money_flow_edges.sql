@@ -11,7 +11,7 @@
     tags=['money_flow'],
     post_hook="{{ money_flow_delete_tombstones() }}",
 ) }}
--- depends_on: {{ ref('int_transfers_extracted') }}
+-- depends_on: {{ ref('int_transfers_extracted') }} (its block rows: money_flow_batches)
 -- The design's TO relationship: one row per (network, from, to, asset) aggregating every
 -- balance transfer between them, of every transfer type; system counterparties are nodes too.
 -- Incremental (macros/money_flow/money_flow_incremental.sql): new transfers are added to the
