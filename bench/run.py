@@ -7,7 +7,8 @@
 Input: for each size, a deterministic synthetic stream (`substrate-loader generate`, seed 42) of
 about that many events, plus 1% more blocks right after it (the same stream generated 1% longer
 and cut in two, so the increment continues the heights, times and accounts of the base file).
-Streams are cached in --work. Each repeat starts from an empty chDB folder and runs the real
+Streams are cached in --work (keyed by network, size, seed and
+the generator's source). Each repeat starts from an empty chDB folder and runs the real
 commands as child processes, each timed wall-clock from start to exit (interpreter, chDB and
 dbt start-up included; dbt's partial parse is warmed once before), with its peak RSS:
 
@@ -31,6 +32,7 @@ bench/results/results.json (with the machine) and bench/results/chart.png.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -47,6 +49,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import loader.generate
 from bench.bench_load import EVENTS_PER_BLOCK
 
 REPO = Path(__file__).resolve().parent.parent
@@ -140,7 +143,9 @@ def prepare_stream(network: str, events: int, folder: Path) -> Stream:
     """Base file of about `events` events and its +1% continuation, generated once and cached."""
     blocks = max(100, round(events / EVENTS_PER_BLOCK[network]))
     extra = max(1, round(blocks * INCREMENT))
-    name = f"{network}-{blocks}-seed{SEED}"
+    # The generator's own source is part of the cache key: a changed generator makes new streams.
+    generator = hashlib.sha1(Path(loader.generate.__file__).read_bytes()).hexdigest()[:8]
+    name = f"{network}-{blocks}-seed{SEED}-{generator}"
     meta = folder / f"{name}.json"
     if meta.exists():
         return Stream(**{k: Path(v) if k in ("base", "increment") else v for k, v in json.loads(meta.read_text()).items()})
