@@ -5,9 +5,12 @@
     engine='MergeTree()',
     order_by='(network, address)',
     on_schema_change='fail',
+    settings={'min_bytes_for_wide_part': 0},
     tags=['money_flow'],
     post_hook="{{ money_flow_delete_tombstones() }}",
 ) }}
+-- Wide parts (min_bytes_for_wide_part 0): the lightweight deletes of incremental runs write a
+-- row mask instead of rewriting a compact part.
 -- depends_on: {{ ref('int_transfers_extracted') }}, {{ ref('balance_transfers') }}
 -- Transfer statistics of every address, derived from money_flow_edges (exact: each edge is one
 -- (from, to, asset) relation, so distinct counterparties are distinct edge ends). Incremental:

@@ -8,9 +8,12 @@
         {'name': 'idx_to_address', 'definition': 'to_address TYPE bloom_filter(0.01) GRANULARITY 4'},
     ],
     on_schema_change='fail',
+    settings={'min_bytes_for_wide_part': 0},
     tags=['money_flow'],
     post_hook="{{ money_flow_delete_tombstones() }}",
 ) }}
+-- Wide parts (min_bytes_for_wide_part 0): the lightweight deletes of incremental runs write a
+-- row mask instead of rewriting a compact part.
 -- depends_on: {{ ref('int_transfers_extracted') }} (its block rows: money_flow_batches)
 -- The design's TO relationship: one row per (network, from, to, asset) aggregating every
 -- balance transfer between them, of every transfer type; system counterparties are nodes too.
