@@ -18,3 +18,12 @@ from_is_system,
 to_is_system,
 _version
 {% endmacro %}
+
+{% macro money_flow_edge_column_names() %}
+    {#- The columns of money_flow_edges, in table order. -#}
+    {{ return([
+        'network', 'from_address', 'to_address', 'asset', 'volume', 'transfer_count',
+        'first_activity_at', 'last_activity_at', 'first_activity_block_height',
+        'last_activity_block_height', 'transfer_types', 'from_is_system', 'to_is_system', '_version',
+    ]) }}
+{% endmacro %}

@@ -20,6 +20,7 @@
 -- Incremental (macros/money_flow/money_flow_incremental.sql): new transfers are added to the
 -- edges they extend, edges a re-processed block may have changed are recomputed.
 {%- set batches = money_flow_batches() %}
+{%- set edge_columns = money_flow_edge_column_names() | join(', ') %}
 
 with
 {% if is_incremental() %}
@@ -57,37 +58,9 @@ with
         union all
 
         -- ... and, for the other edges of the batch, what they hold so far plus the batch.
-        select
-            network,
-            from_address,
-            to_address,
-            asset,
-            volume,
-            transfer_count,
-            first_activity_at,
-            last_activity_at,
-            first_activity_block_height,
-            last_activity_block_height,
-            transfer_types,
-            from_is_system,
-            to_is_system,
-            _version
+        select {{ edge_columns }}
         from (
-            select
-                network,
-                from_address,
-                to_address,
-                asset,
-                volume,
-                transfer_count,
-                first_activity_at,
-                last_activity_at,
-                first_activity_block_height,
-                last_activity_block_height,
-                transfer_types,
-                from_is_system,
-                to_is_system,
-                _version
+            select {{ edge_columns }}
             from {{ this }}
             where (network, from_address, to_address, asset) in (
                 select
@@ -100,21 +73,7 @@ with
 
             union all
 
-            select
-                network,
-                from_address,
-                to_address,
-                asset,
-                volume,
-                transfer_count,
-                first_activity_at,
-                last_activity_at,
-                first_activity_block_height,
-                last_activity_block_height,
-                transfer_types,
-                from_is_system,
-                to_is_system,
-                _version
+            select {{ edge_columns }}
             from batch_transfers
         ) as extended_edges
         where (network, from_address, to_address, asset) not in (
