@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +199,8 @@ def test_run_with_nothing_new_changes_nothing_and_replay_shows_each_transfer_onc
     build(chdb_path)  # nothing new: no insert, no delete
     assert table_state(chdb_path) == state
     assert transfers(chdb_path) == FIRST_ROWS
-    # Replay: the same blocks (same hashes) committed again by a later load.
+    # Replay: the same blocks (same hashes) committed again by a later load. The loader skips such
+    # blocks entirely; a newer `blocks` row is the harder case: re-processed, replaced, never doubled.
     load_raw(chdb_path, FIRST_LOAD, load_id=2)
     build(chdb_path)
     assert transfers(chdb_path) == [row[:-1] + (2,) for row in FIRST_ROWS]
