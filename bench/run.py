@@ -97,11 +97,12 @@ def main() -> int:
     results["load_average_after"] = list(os.getloadavg())
     results["goals"] = goals(results["sizes"][-1], results["synthetic_graph"])
     print_report(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    draw_chart(results, RESULTS / "chart.png")
-    (RESULTS / "summary.md").write_text(markdown_summary(results))
-    print(f"\nwritten: {RESULTS / 'results.json'}, {RESULTS / 'chart.png'}, {RESULTS / 'summary.md'}")
+    out: Path = args.results
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    draw_chart(results, out / "chart.png")
+    (out / "summary.md").write_text(markdown_summary(results))
+    print(f"\nwritten: {out / 'results.json'}, {out / 'chart.png'}, {out / 'summary.md'}")
     return 0
 
 
@@ -118,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
                              "(e.g. 1000000 for the 60 s goal; Louvain skipped there; default: off)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "substrate-flows-bench",
                         help="streams cache and chDB folders (default $TMPDIR/substrate-flows-bench)")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="where results.json, summary.md and chart.png go (default bench/results)")
     return parser
 
 
