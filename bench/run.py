@@ -141,6 +141,13 @@ class Stream:
     def megabytes(self) -> float:
         return self.bytes / 1e6
 
+    def as_json(self) -> dict[str, Any]:
+        return {k: str(v) if isinstance(v, Path) else v for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_json(cls, fields: dict[str, Any]) -> Stream:
+        return cls(**{k: Path(v) if k in ("base", "increment") else v for k, v in fields.items()})
+
 
 def prepare_stream(network: str, events: int, folder: Path) -> Stream:
     """Base file of about `events` events and its +1% continuation, generated once and cached."""
@@ -151,7 +158,7 @@ def prepare_stream(network: str, events: int, folder: Path) -> Stream:
     name = f"{network}-{blocks}-seed{SEED}-{generator}"
     meta = folder / f"{name}.json"
     if meta.exists():
-        return Stream(**{k: Path(v) if k in ("base", "increment") else v for k, v in json.loads(meta.read_text()).items()})
+        return Stream.from_json(json.loads(meta.read_text()))
     folder.mkdir(parents=True, exist_ok=True)
     whole = folder / f"{name}-whole.ndjson"
     started = time.perf_counter()
@@ -163,7 +170,7 @@ def prepare_stream(network: str, events: int, folder: Path) -> Stream:
     whole.unlink()
     stream = Stream(base, increment, blocks, total_events - increment_events, base.stat().st_size, last_height,
                     extra, increment_events)
-    meta.write_text(json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in stream.__dict__.items()}))
+    meta.write_text(json.dumps(stream.as_json()))
     print(f"generated {base.name} (+{extra} blocks) in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return stream
 
@@ -292,7 +299,7 @@ class Bench:
             steps["baseline"].add(done)
             baseline_run = json.loads(done.stdout.strip().splitlines()[-1])
         size: dict[str, Any] = {
-            "stream": {k: str(v) if isinstance(v, Path) else v for k, v in stream.__dict__.items()},
+            "stream": stream.as_json(),
             "load_average": [round(load_average, 2), round(os.getloadavg()[0], 2)],  # at start and end
             "steps": {name: summarize(step) for name, step in steps.items()},
             "graph_analytics_model_seconds": stats(graph_analytics_seconds),
