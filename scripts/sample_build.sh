@@ -15,7 +15,7 @@ done
 dbt build
 if [ "${1:-}" = "--show" ]; then
   substrate-loader status
-  dbt run-operation show_built_tables --quiet 2>/dev/null || dbt run-operation show_built_tables
+  dbt run-operation show_built_tables --quiet
   cat <<MSG
 
 Built on embedded ClickHouse (chDB) in ${FLOWS_CHDB_PATH}. The sample is SYNTHETIC

@@ -10,6 +10,7 @@ from dbt.adapters.clickhouse.connections import ClickHouseConnectionManager
 from dbt.adapters.clickhouse.credentials import ClickHouseCredentials
 from dbt.adapters.clickhouse.dbclient import ChRetryableException
 from dbt.adapters.clickhouse.httpclient import ChHttpClient
+from dbt.adapters.clickhouse.logger import logger
 from dbt.adapters.exceptions import FailedToConnectError
 
 # Settings that only mean something to a server session; chDB runs in this process.
@@ -72,13 +73,7 @@ class ChdbConnectionManager(ClickHouseConnectionManager):
         return cls.retry_connection(
             connection,
             connect=lambda: ChdbClient(credentials),
-            logger=_logger(),
+            logger=logger,
             retry_limit=credentials.retries,
             retryable_exceptions=[ChRetryableException],
         )
-
-
-def _logger() -> Any:
-    from dbt.adapters.clickhouse.logger import logger
-
-    return logger
