@@ -6,9 +6,17 @@ Every block carries `"synthetic": true`.
 
 The mix, per block: the timestamp inherent (extrinsic 0), then a handful of signed extrinsics
 (transfers with fees, utility batches, failed extrinsics, staking, registrations, rewards),
-plus initialization/finalization events (rewards, emissions, treasury awards). Addresses come
-from a fixed pool with structure: a few exchange-like hubs, heavy senders, validators/agents and
-many retail accounts grouped in communities that mostly pay each other.
+plus initialization/finalization events (rewards, emissions, treasury awards).
+
+Who takes part: a few fixed exchange-like hubs, heavy senders and validators/agents, and a retail
+population that grows with the chain (RetailAccounts): the stream starts with 1,200 accounts, and a
+retail payee is a brand-new account one time in twenty (NewAccount + Endowed), so the number of
+accounts grows in step with the activity, as on a real chain. Retail accounts are grouped in
+communities that mostly pay each other; an existing account is drawn in proportion to how often it
+has taken part so far (heavy-tailed activity: a few busy accounts, a long tail seen once or twice)
+or, half the time, among its community's recent participants (recently active accounts are the
+likely ones; the rest go quiet). Who takes part is drawn from its own random stream, so the mix of
+kinds, amounts and fees does not depend on the population.
 
 A failed transfer keeps its attempted `Balances.Transfer` event one time in two: real runtimes
 revert it, but the rows let the dbt rule "no transfer from a failed extrinsic" be tested.
@@ -22,6 +30,7 @@ import hashlib
 import io
 import json
 import random
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,10 +43,14 @@ from loader.networks import Network, decimals_at, get_network
 
 _BASE58 = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 COMMUNITIES = 12
-RETAIL_ADDRESSES = 3_000
 HEAVY_SENDERS = 24
 EXCHANGES = 4
 VALIDATORS = 48
+# The retail population (see RetailAccounts).
+INITIAL_RETAIL_ACCOUNTS = 1_200  # accounts that exist when the stream starts, 100 per community
+NEW_ACCOUNT_SHARE = 0.05  # a retail payee is a new account 1 time in 20 (~1 new account per 25 transfers)
+RECENT_SHARE = 0.5  # share of the draws of an existing account made among recent participants ...
+RECENT_WINDOW = 2_000  # ... the community's last 2,000 appearances (about 4,000 blocks: 9 hours of Torus)
 
 
 def ss58(prefix: int, public_key: bytes) -> str:
@@ -54,24 +67,72 @@ def ss58(prefix: int, public_key: bytes) -> str:
     return out[::-1].decode()
 
 
+def account(network: Network, role: str, number: int) -> str:
+    """The address of a role's n-th account: the same for a network whatever the seed."""
+    return ss58(network.ss58_prefix, hashlib.blake2b(f"{network.family}/{role}/{number}".encode(), digest_size=32).digest())
+
+
 @dataclass
 class AddressPool:
-    """Addresses by role; the same for a network whatever the seed, so streams can be joined."""
+    """The fixed roles: exchanges, heavy senders and validators (the retail population grows)."""
 
     exchanges: list[str]
     heavy: list[str]
     validators: list[str]
-    retail: list[str]
 
     @classmethod
     def for_network(cls, network: Network) -> AddressPool:
         def make(role: str, count: int) -> list[str]:
-            return [
-                ss58(network.ss58_prefix, hashlib.blake2b(f"{network.family}/{role}/{i}".encode(), digest_size=32).digest())
-                for i in range(count)
-            ]
+            return [account(network, role, i) for i in range(count)]
 
-        return cls(make("exchange", EXCHANGES), make("heavy", HEAVY_SENDERS), make("validator", VALIDATORS), make("retail", RETAIL_ADDRESSES))
+        return cls(make("exchange", EXCHANGES), make("heavy", HEAVY_SENDERS), make("validator", VALIDATORS))
+
+
+class RetailAccounts:
+    """The retail population of a growing chain, in COMMUNITIES communities.
+
+    Each community keeps the log of its accounts' appearances (an account's number each time it
+    takes part). An existing account is drawn from that log: uniformly over the whole log, i.e. in
+    proportion to past activity (preferential attachment: heavy-tailed activity), or, with
+    probability RECENT_SHARE, among the last RECENT_WINDOW appearances (recent participants are
+    likely again; the others go quiet). A payee is a new account with probability
+    NEW_ACCOUNT_SHARE: accounts come into existence by receiving funds, never by signing first.
+    The n-th account created is `account(network, "retail", n)`, whatever the seed.
+    """
+
+    def __init__(self, network: Network, rng: random.Random):
+        self.network = network
+        self.rng = rng
+        self.names: list[str] = []
+        self.appearances = [array("I") for _ in range(COMMUNITIES)]
+        for number in range(INITIAL_RETAIL_ACCOUNTS):
+            self._create(number % COMMUNITIES)
+
+    @property
+    def initial(self) -> list[str]:
+        return self.names[:INITIAL_RETAIL_ACCOUNTS]
+
+    def existing(self, community: int | None = None) -> str:
+        """An account that exists already (a signer, a staker, a payee that is not new)."""
+        log = self.appearances[self.rng.randrange(COMMUNITIES) if community is None else community]
+        if self.rng.random() < RECENT_SHARE:
+            number = log[len(log) - 1 - self.rng.randrange(min(RECENT_WINDOW, len(log)))]
+        else:
+            number = log[self.rng.randrange(len(log))]
+        log.append(number)
+        return self.names[number]
+
+    def payee(self, community: int | None = None) -> str:
+        """The receiving side of a payment: now and then a new account."""
+        if self.rng.random() < NEW_ACCOUNT_SHARE:
+            return self.names[self._create(self.rng.randrange(COMMUNITIES) if community is None else community)]
+        return self.existing(community)
+
+    def _create(self, community: int) -> int:
+        number = len(self.names)
+        self.names.append(account(self.network, "retail", number))
+        self.appearances[community].append(number)
+        return number
 
 
 @dataclass
@@ -96,8 +157,11 @@ class StreamGenerator:
         self.seed = seed
         # Seeding with a str hashes it with SHA-512: stable across processes and Python builds.
         self.rng = random.Random(f"{network.name}:{seed}")
+        # Who takes part comes from a stream of its own: the mix does not depend on the population.
+        self.who = random.Random(f"{network.name}:{seed}:accounts")
         self.pool = AddressPool.for_network(network)
-        self.seen: set[str] = set(self.pool.exchanges + self.pool.heavy + self.pool.validators)
+        self.accounts = RetailAccounts(network, self.who)
+        self.seen: set[str] = set(self.pool.exchanges + self.pool.heavy + self.pool.validators + self.accounts.initial)
         self.kinds, weights = zip(*self._extrinsic_mix(), strict=True)
         self.kind_cumulative = list(_accumulate(weights))
         self.batch_senders = self.pool.exchanges + self.pool.heavy[:6]
@@ -152,28 +216,31 @@ class StreamGenerator:
 
     # ----- addresses and amounts -----------------------------------------------------------
 
-    def retail(self, community: int | None = None) -> str:
-        # Squared draw: low indexes are busier, so activity is skewed like real accounts.
-        r = self.rng.random()
-        if community is None:
-            return self.pool.retail[int(RETAIL_ADDRESSES * r * r)]
-        per = RETAIL_ADDRESSES // COMMUNITIES
-        return self.pool.retail[community * per + int(per * r * r)]
+    def retail(self) -> str:
+        """An existing retail account: signers, stakers, stashes."""
+        return self.accounts.existing()
 
-    def sender_and_recipient(self) -> tuple[str, str]:
-        r, pool = self.rng.random(), self.pool
+    def validator(self) -> str:
+        return self.who.choice(self.pool.validators)
+
+    def sender_and_recipient(self, new_payee: bool = True) -> tuple[str, str]:
+        """Who pays whom; the payee may be a new account unless `new_payee` is false (a failed
+        transfer endows nobody)."""
+        who, pool, accounts = self.who, self.pool, self.accounts
+        payee = accounts.payee if new_payee else accounts.existing
+        r = who.random()
         if r < 0.22:  # heavy senders: pay exchanges, retail, each other
-            sender = self.rng.choice(pool.heavy)
-            s = self.rng.random()
-            recipient = self.rng.choice(pool.exchanges) if s < 0.35 else self.rng.choice(pool.heavy) if s < 0.45 else self.retail()
+            sender = who.choice(pool.heavy)
+            s = who.random()
+            recipient = who.choice(pool.exchanges) if s < 0.35 else who.choice(pool.heavy) if s < 0.45 else payee()
         elif r < 0.40:  # exchange withdrawals to retail
-            sender, recipient = self.rng.choice(pool.exchanges), self.retail()
+            sender, recipient = who.choice(pool.exchanges), payee()
         else:  # retail: deposits to exchanges, mostly payments inside the own community
-            community = self.rng.randrange(COMMUNITIES)
-            sender, s = self.retail(community), self.rng.random()
-            recipient = self.rng.choice(pool.exchanges) if s < 0.28 else self.retail(community) if s < 0.9 else self.retail()
+            community = who.randrange(COMMUNITIES)
+            sender, s = accounts.existing(community), who.random()
+            recipient = who.choice(pool.exchanges) if s < 0.28 else payee(community) if s < 0.9 else payee()
         if recipient == sender:
-            recipient = self.rng.choice(pool.heavy)
+            recipient = who.choice(pool.heavy)
         return sender, recipient
 
     def amount(self, height: int, low_units: float, high_units: float) -> int:
@@ -222,7 +289,7 @@ class StreamGenerator:
         self.signed(b, height, index, sender, call, lambda: self.transfer_events(b, index, sender, recipient, amount))
 
     def failed_transfer(self, b: BlockBuilder, height: int, index: int) -> None:
-        sender, recipient = self.sender_and_recipient()
+        sender, recipient = self.sender_and_recipient(new_payee=False)
         amount = self.amount(height, 3.0, 7.0)  # more than the sender has: InsufficientBalance
         keep_attempt = self.rng.random() < 0.5
 
@@ -234,8 +301,8 @@ class StreamGenerator:
 
     def batch(self, b: BlockBuilder, height: int, index: int) -> None:
         # Exchange payouts and heavy senders batch; one fee for the whole extrinsic.
-        sender = self.rng.choice(self.batch_senders)
-        items = [(self.retail(), self.amount(height, 0.0, 4.0)) for _ in range(self.rng.randint(2, 6))]
+        sender = self.who.choice(self.batch_senders)
+        items = [(self.accounts.payee(), self.amount(height, 0.0, 4.0)) for _ in range(self.rng.randint(2, 6))]
 
         def events() -> None:
             for recipient, amount in items:
@@ -251,12 +318,12 @@ class StreamGenerator:
     # ----- Torus ---------------------------------------------------------------------------
 
     def torus_add_stake(self, b: BlockBuilder, height: int, index: int) -> None:
-        staker, agent, amount = self.retail(), self.rng.choice(self.pool.validators), self.amount(height, 1.0, 5.0)
+        staker, agent, amount = self.retail(), self.validator(), self.amount(height, 1.0, 5.0)
         self.signed(b, height, index, staker, ("Torus0", "add_stake"),
                     lambda: b.event("Torus0", "StakeAdded", [staker, agent, amount], index, "apply_extrinsic"))
 
     def torus_remove_stake(self, b: BlockBuilder, height: int, index: int) -> None:
-        staker, agent, amount = self.retail(), self.rng.choice(self.pool.validators), self.amount(height, 0.5, 4.5)
+        staker, agent, amount = self.retail(), self.validator(), self.amount(height, 0.5, 4.5)
         self.signed(b, height, index, staker, ("Torus0", "remove_stake"),
                     lambda: b.event("Torus0", "StakeRemoved", [staker, agent, amount], index, "apply_extrinsic"))
 
@@ -266,7 +333,7 @@ class StreamGenerator:
                     lambda: b.event("Torus0", "AgentRegistered", agent, index, "apply_extrinsic"))
 
     def torus_set_weights(self, b: BlockBuilder, height: int, index: int) -> None:
-        agent = self.rng.choice(self.pool.validators)
+        agent = self.validator()
         self.signed(b, height, index, agent, ("Emission0", "set_weights"),
                     lambda: b.event("Emission0", "WeightsSet", agent, index, "apply_extrinsic"))
 
@@ -283,7 +350,7 @@ class StreamGenerator:
         self._subtensor_stake(b, height, index, "remove_stake", "StakeRemoved")
 
     def _subtensor_stake(self, b: BlockBuilder, height: int, index: int, call: str, name: str) -> None:
-        coldkey, hotkey = self.retail(), self.rng.choice(self.pool.validators)
+        coldkey, hotkey = self.retail(), self.validator()
         tao = self.amount(height, -0.5, 3.5)
         if self._current_subtensor(height):
             netuid = self.rng.randrange(1, 40)
@@ -301,19 +368,19 @@ class StreamGenerator:
 
     def subtensor_register_network(self, b: BlockBuilder, height: int, index: int) -> None:
         netuid, self.next_netuid = self.next_netuid, self.next_netuid + 1
-        self.signed(b, height, index, self.rng.choice(self.pool.heavy), ("SubtensorModule", "register_network"),
+        self.signed(b, height, index, self.who.choice(self.pool.heavy), ("SubtensorModule", "register_network"),
                     lambda: b.event("SubtensorModule", "NetworkAdded", [netuid, 0], index, "apply_extrinsic"))
 
     def subtensor_set_weights(self, b: BlockBuilder, height: int, index: int) -> None:
         netuid = self.rng.randrange(1, 40)
-        self.signed(b, height, index, self.rng.choice(self.pool.validators), ("SubtensorModule", "set_weights"),
+        self.signed(b, height, index, self.validator(), ("SubtensorModule", "set_weights"),
                     lambda: b.event("SubtensorModule", "WeightsSet", [netuid, self.rng.randrange(256)], index, "apply_extrinsic"))
 
     # ----- Polkadot ------------------------------------------------------------------------
 
     def payout_stakers(self, b: BlockBuilder, height: int, index: int) -> None:
         # Old runtimes: Staking.Reward [stash, amount]; newer: Staking.Rewarded {stash, dest, amount}.
-        stashes = self.rng.sample(self.pool.validators, self.rng.randint(2, 8)) + [self.retail() for _ in range(self.rng.randint(0, 4))]
+        stashes = self.who.sample(self.pool.validators, self.rng.randint(2, 8)) + [self.retail() for _ in range(self.rng.randint(0, 4))]
         old = height < self.network.first_height + 150
 
         def events() -> None:
@@ -332,7 +399,7 @@ class StreamGenerator:
                     lambda: b.event("Crowdloan", "Contributed", [who, fund, amount], index, "apply_extrinsic"))
 
     def auction_bid(self, b: BlockBuilder, height: int, index: int) -> None:
-        bidder, para, amount = self.rng.choice(self.pool.heavy), self.rng.choice((2000, 2004, 2006)), self.amount(height, 4.0, 6.5)
+        bidder, para, amount = self.who.choice(self.pool.heavy), self.rng.choice((2000, 2004, 2006)), self.amount(height, 4.0, 6.5)
         first = self.rng.randrange(4, 12)
         self.signed(b, height, index, bidder, ("Auctions", "bid"),
                     lambda: b.event("Auctions", "BidAccepted", [bidder, para, amount, first, first + 7], index, "apply_extrinsic"))
@@ -343,13 +410,13 @@ class StreamGenerator:
         family = self.network.family
         if family == "bittensor":
             for _ in range(self.rng.randint(0, 2)):  # coinbase emissions: [hotkey, amount]
-                b.event("SubtensorModule", "EmissionReceived", [self.rng.choice(self.pool.validators), self.amount(height, -1.0, 1.5)], None, "initialization")
+                b.event("SubtensorModule", "EmissionReceived", [self.validator(), self.amount(height, -1.0, 1.5)], None, "initialization")
         if family in ("torus", "polkadot") and height % 50 == 7:
             self.treasury_award(b, height)
 
     def finalization(self, b: BlockBuilder, height: int) -> None:
         if self.network.family == "torus" and height % 20 == 0:  # era payout of the validators
-            for stash in self.rng.sample(self.pool.validators, 4):
+            for stash in self.who.sample(self.pool.validators, 4):
                 b.event("Staking", "Reward", {"stash": stash, "amount": self.amount(height, 0.0, 2.5)}, None, "finalization")
 
     def treasury_award(self, b: BlockBuilder, height: int) -> None:

@@ -8,19 +8,21 @@ from pathlib import Path
 import pytest
 
 from loader.cli import main
-from loader.generate import generate, ss58
+from loader.generate import INITIAL_RETAIL_ACCOUNTS, StreamGenerator, generate, ss58
+from loader.networks import get_network
 
 # Pinned counts for 40 blocks, seed 7: a change to the generator's mix shows up here.
 EXPECTED = {
-    "torus": (242, 1278, {"Balances.Transfer": 188, "System.ExtrinsicFailed": 14, "Torus0.StakeAdded": 17,
-                          "Torus0.StakeRemoved": 15, "Torus0.AgentRegistered": 5, "Staking.Reward": 8,
-                          "Treasury.Awarded": 1, "Utility.BatchCompleted": 17, "TransactionPayment.TransactionFeePaid": 202}),
-    "bittensor": (256, 1316, {"Balances.Transfer": 176, "SubtensorModule.StakeAdded": 25, "SubtensorModule.StakeRemoved": 13,
-                              "SubtensorModule.EmissionReceived": 44, "SubtensorModule.NeuronRegistered": 10,
-                              "System.ExtrinsicFailed": 18}),
-    "polkadot": (193, 994, {"Balances.Transfer": 157, "Staking.Reward": 43, "Crowdloan.Contributed": 8,
-                            "Treasury.Awarded": 1, "System.ExtrinsicFailed": 14}),
-    "kusama": (201, 1136, {"Balances.Transfer": 207, "Utility.ItemCompleted": 81, "System.ExtrinsicFailed": 16}),
+    "torus": (217, 852, {"Balances.Transfer": 156, "System.ExtrinsicFailed": 9, "Torus0.StakeAdded": 20,
+                         "Torus0.StakeRemoved": 11, "Torus0.AgentRegistered": 2, "Staking.Reward": 8,
+                         "Treasury.Awarded": 1, "Utility.BatchCompleted": 13, "TransactionPayment.TransactionFeePaid": 177,
+                         "System.NewAccount": 5}),
+    "bittensor": (180, 737, {"Balances.Transfer": 117, "SubtensorModule.StakeAdded": 13, "SubtensorModule.StakeRemoved": 14,
+                             "SubtensorModule.EmissionReceived": 48, "SubtensorModule.NeuronRegistered": 6,
+                             "System.ExtrinsicFailed": 6}),
+    "polkadot": (194, 846, {"Balances.Transfer": 169, "Staking.Reward": 83, "Crowdloan.Contributed": 5,
+                            "Treasury.Awarded": 1, "System.ExtrinsicFailed": 17}),
+    "kusama": (209, 869, {"Balances.Transfer": 212, "Utility.ItemCompleted": 75, "System.ExtrinsicFailed": 16}),
 }
 
 
@@ -80,3 +82,26 @@ def test_ss58_matches_the_known_alice_address() -> None:
 def test_unknown_network_is_refused(tmp_path: Path) -> None:
     assert main(["generate", "--network", "atlantis", "--blocks", "3", str(tmp_path / "x.ndjson")]) == 2
     assert not (tmp_path / "x.ndjson").exists()
+
+
+def test_accounts_appear_as_the_chain_grows_and_are_endowed_before_they_sign() -> None:
+    generator = StreamGenerator(get_network("torus"), 1)
+    existing = set(generator.seen)
+    new_accounts, unendowed_signers, participants = [0, 0], 0, [set(), set()]
+    for number, block in enumerate(generator.blocks(2_000)):
+        half = number // 1_000
+        for extrinsic in block["extrinsics"]:
+            unendowed_signers += extrinsic["signer"] is not None and extrinsic["signer"] not in existing
+            for event in block["events"]:
+                if event["extrinsic_index"] == extrinsic["index"] and event["event_id"] == "NewAccount":
+                    existing.add(event["attributes"]["account"])
+                    new_accounts[half] += 1
+        for event in block["events"]:
+            if event["event_id"] == "Transfer":
+                participants[half] |= {event["attributes"]["from"], event["attributes"]["to"]}
+    # New accounts keep coming (about one per 25 transfers), each endowed by its first payment.
+    assert new_accounts == [163, 183]
+    assert len(generator.accounts.names) == INITIAL_RETAIL_ACCOUNTS + sum(new_accounts)
+    assert unendowed_signers == 0
+    # Each half touches a part of the population; about half of the second's were active in the first.
+    assert [len(p) for p in participants] == [1146, 1248] and len(participants[0] | participants[1]) == 1436
