@@ -1,6 +1,7 @@
-"""Incremental money_flow_edges and int_money_flow__address_stats: after each load (new blocks,
-blocks re-loaded with another hash, a block that loses all its transfers) they hold exactly
-what the transfers say, and after the last one they equal a full refresh, column for column.
+"""Incremental money_flow_edges, int_money_flow__address_stats and the registration events the
+entity views read: after each load (new blocks, blocks re-loaded with another hash, a block that
+loses all its transfers or its registration) they hold exactly what the blocks say, and after the
+last one they equal a full refresh, column for column.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import pytest
 
 from conftest import query, run_dbt
 from money_flow_support import (
-    FLOWS, Block, Transfer, blocks_of, expected_address_stats, expected_edges, load_blocks)
+    FLOWS, Block, Event, Transfer, blocks_of, expected_address_stats, expected_edges, load_blocks)
 
 pytestmark = pytest.mark.slow
 
-SELECT = ["--select", "+int_money_flow__address_stats"]
+SELECT = ["--select", "+int_money_flow__address_stats", "+money_flow_agents"]
 
 
 def t(height: int, sender: str, receiver: str, amount: str) -> Transfer:
@@ -44,12 +45,20 @@ LOADS: list[dict[int, list[Transfer]]] = [
 ]
 
 
+# Agents registered in a load's blocks (outside extrinsics), by (load, height); the agents after
+# each load: S (block 3) goes when block 3 is re-loaded without events.
+AGENTS = {(0, 3): "S", (1, 6): "U", (2, 7): "X"}
+AGENTS_AFTER = [["S"], ["S", "U"], ["U", "X"], ["U", "X"]]
+
+
 def load(chdb: Path, number: int) -> list[Transfer]:
     """Loads LOADS[number] (re-loaded blocks get a new hash) and returns all current transfers."""
     blocks = []
     for height, transfers in LOADS[number].items():
         block_hash = f"0x{number:02x}{height:062x}"
         blocks += blocks_of(transfers, block_hash) or [Block("torus", height, [], block_hash=block_hash)]
+        if (number, height) in AGENTS:
+            blocks[-1].events.append(Event("Torus0", "AgentRegistered", AGENTS[(number, height)], None))
     load_blocks(chdb, blocks, load_id=number + 1)
     current: dict[int, list[Transfer]] = {}
     for batch in LOADS[:number + 1]:
@@ -71,9 +80,13 @@ def address_stats(chdb: Path) -> list[tuple]:
 
 
 def whole_tables(chdb: Path) -> list[list[tuple]]:
+    # The registration events without their per-run bookkeeping rows (a full refresh writes one).
     return [query(chdb, f"select * from {FLOWS}.{table} order by {key}") for table, key in (
         ("money_flow_edges", "network, from_address, to_address, asset"),
-        ("int_money_flow__address_stats", "network, address"))]
+        ("int_money_flow__address_stats", "network, address"),
+        ("int_money_flow__registration_events where event_kind != 'batch_processed'",
+         "network, block_height, event_index"),
+        ("money_flow_agents", "network, address"))]
 
 
 def test_incremental_runs_equal_the_transfers_and_a_full_refresh(chdb_path: Path) -> None:
@@ -83,10 +96,13 @@ def test_incremental_runs_equal_the_transfers_and_a_full_refresh(chdb_path: Path
         run_dbt(["run", *SELECT], chdb_path)
         assert edges(chdb_path) == expected_edges(transfers), f"after load {number + 1}"
         assert address_stats(chdb_path) == expected_address_stats(transfers), f"after load {number + 1}"
+        agents = query(chdb_path, f"select address from {FLOWS}.money_flow_agents order by address")
+        assert agents == [(a,) for a in AGENTS_AFTER[number]], f"after load {number + 1}"
 
     # T -> S lost its only transfer (block 4 re-loaded): its edge is gone, not left at zero.
     assert ("torus", "T", "S") not in {row[:3] for row in edges(chdb_path)}
     incremental = whole_tables(chdb_path)
     # Rebuilt from scratch (and checked by their dbt tests): the same rows, column for column.
-    run_dbt(["build", "--select", "money_flow_edges", "int_money_flow__address_stats", "--full-refresh"], chdb_path)
+    run_dbt(["build", "--select", "money_flow_edges", "int_money_flow__address_stats",
+             "int_money_flow__registration_events", "money_flow_agents", "--full-refresh"], chdb_path)
     assert whole_tables(chdb_path) == incremental

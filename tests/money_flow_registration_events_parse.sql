@@ -13,4 +13,4 @@ from {{ ref('int_money_flow__registration_events') }}
 where
     (event_kind in ('agent_registered', 'neuron_registered') and address = '')
     or (event_kind = 'neuron_registered' and neuron_uid is null)
-    or (event_kind != 'agent_registered' and netuid is null)
+    or (event_kind in ('neuron_registered', 'subnet_added', 'subnet_removed') and netuid is null)

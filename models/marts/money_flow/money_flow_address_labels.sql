@@ -1,9 +1,4 @@
-{{ config(
-    materialized='table',
-    engine='MergeTree()',
-    order_by='(network, address)',
-    tags=['money_flow'],
-) }}
+{{ config(materialized='view', tags=['money_flow']) }}
 -- Labels of every labelled address: agent (Torus agents), genesis (Torus genesis accounts),
 -- neuron_owner and neuron_owner_sn{netuid} (Bittensor hotkeys that registered a neuron),
 -- subnet_creator and subnet_creator_sn{netuid}, system (system counterparties such as

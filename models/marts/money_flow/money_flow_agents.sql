@@ -1,9 +1,4 @@
-{{ config(
-    materialized='table',
-    engine='MergeTree()',
-    order_by='(network, address)',
-    tags=['money_flow'],
-) }}
+{{ config(materialized='view', tags=['money_flow']) }}
 -- The design's Agent node: every address registered as an agent (Torus0.AgentRegistered).
 select
     network,

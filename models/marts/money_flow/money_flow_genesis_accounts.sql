@@ -1,9 +1,4 @@
-{{ config(
-    materialized='table',
-    engine='MergeTree()',
-    order_by='(network, address)',
-    tags=['money_flow'],
-) }}
+{{ config(materialized='view', tags=['money_flow']) }}
 -- The design's Genesis node: the accounts endowed at Torus genesis with their genesis amount
 -- (seed torus_genesis_balances, planck text converted exactly with the network's decimals).
 with genesis_network as (

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='table',
-    engine='MergeTree()',
-    order_by='(network, owner_address, netuid, neuron_uid)',
-    tags=['money_flow'],
-) }}
+{{ config(materialized='view', tags=['money_flow']) }}
 -- The design's OWNS relation: an address (hotkey) and a neuron it registered. Kept after the
 -- uid passes to another hotkey; is_current_owner tells whether it made the uid's latest
 -- registration (money_flow_neurons is built from this model).

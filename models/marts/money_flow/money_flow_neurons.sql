@@ -1,9 +1,4 @@
-{{ config(
-    materialized='table',
-    engine='MergeTree()',
-    order_by='(network, netuid, neuron_uid)',
-    tags=['money_flow'],
-) }}
+{{ config(materialized='view', tags=['money_flow']) }}
 -- The design's Neuron node: one row per Bittensor neuron slot (netuid, uid), owned by the
 -- hotkey of its latest SubtensorModule.NeuronRegistered (a uid is re-used when it is
 -- deregistered and taken by another hotkey), from its OWNS relations.

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='table',
-    engine='MergeTree()',
-    order_by='(network, netuid)',
-    tags=['money_flow'],
-) }}
+{{ config(materialized='view', tags=['money_flow']) }}
 -- The design's Subnet node: one row per Bittensor netuid, as of its latest
 -- SubtensorModule.NetworkAdded (netuids are re-used after NetworkRemoved).
 with subnet_events as (
