@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clickhouse_connect.driver.exceptions import DatabaseError
+
 from loader.connection import is_embedded
 from loader.schema import checked_identifier, ensure_schema
 
@@ -157,6 +159,60 @@ from (
 )
 """
 
+# Parsed path, tried first on every NDJSON batch: the engine parses the file with a typed schema
+# (JSONEachRow) and keeps each object, array and number as its text as written, so `attributes` is
+# the decoder's own text and no line needs JSONExtract. A second read of the file as lines checks
+# that each line is one `{...}` (so parsed row n is line n) and finds ambiguous bare attributes.
+# A line this path cannot vouch for (a check fails, no events, an ambiguous attribute) is flagged
+# '~exact' and re-staged through STAGE_FILL with its text, which names its problem; a batch the
+# parser rejects or that is not one object per line ('~line') is staged again whole by STAGE_FILL.
+_PARSED_SCHEMA = _RAW_TUPLE.removeprefix("Tuple(").removesuffix(")").replace(", attributes_text Nullable(String))", ")")
+# A bare attribute the parsed path cannot render from its unquoted text: a string that could pass
+# for another JSON value, starts with whitespace, '[' or '{', or holds an escape; a bare number or
+# boolean. Unambiguous bare strings (account ids) get their quotes back.
+AMBIGUOUS_ATTRIBUTE = r'"attributes"\s*:\s*(?:"(?:[^"\\]*\\|[\s\[{]|(?:-?[0-9][0-9.eE+-]*|true|false|null)")|[^"{\[n\s])'
+NOT_ONE_OBJECT_PER_LINE = "~line"
+_PARSED_ATTRIBUTES = """multiIf(isNull(e.attributes), 'null',
+    match(e.attributes, '^[\\\\[{]'), e.attributes,
+    concat('"', e.attributes, '"'))"""
+PARSED_FILL = f"""
+insert into {{stage}} (line_no, source, location, raw, problem, block_height, block_hash, block_time, extrinsics, events)
+select
+    line_no, {{source:String}}, concat({{source:String}}, ':', toString(line_no)), '', problem,
+    toUInt32OrZero(p.block_height),
+    ifNull(p.block_hash, ''),
+    fromUnixTimestamp64Milli(toInt64OrZero(p.block_timestamp), 'UTC'),
+    if(problem = '', arrayMap(x -> (toUInt32OrZero(x.index), ifNull(x.hash, ''), x.signer, ifNull(x.call_module, ''),
+        ifNull(x.call_function, ''), x.success = 'true', if(isNull(x.pays_fee), NULL, x.pays_fee = 'true')), p.extrinsics), []),
+    if(problem = '', arrayMap((e, a) -> (toUInt32OrZero(e.index), toUInt32OrNull(e.extrinsic_index), ifNull(e.phase, ''),
+        ifNull(e.module_id, ''), ifNull(e.event_id, ''), a), p.events, attributes), [])
+from (
+    select
+        row + {{first_line:UInt64}} as line_no, p, arrayMap(e -> {_PARSED_ATTRIBUTES}, p.events) as attributes,
+        multiIf(
+            NOT one_object, '{NOT_ONE_OBJECT_PER_LINE}',
+            match(p.block_height, {_UINT32}) AND toUInt64OrZero(p.block_height) <= 4294967295
+                AND match(p.block_hash, '^0x[0-9a-fA-F]+$') AND match(p.block_timestamp, '^[0-9]{{1,15}}$')
+                AND notEmpty(p.events) AND NOT ambiguous
+                AND arrayAll(e -> {_EVENT_OK}, p.events) AND arrayAll(x -> {_EXTRINSIC_OK}, p.extrinsics)
+                AND length(arrayDistinct(arrayMap(e -> e.index, p.events))) = length(p.events)
+                AND length(arrayDistinct(arrayMap(x -> x.index, p.extrinsics))) = length(p.extrinsics)
+                AND arrayAll(a -> isValidJSON(a), attributes), '',
+            '{NEEDS_EXACT_PATH}') as problem
+    from (
+        select toUInt64(_row_number) as row,
+            tuple(block_height, block_hash, block_timestamp, extrinsics, events)::Tuple({_PARSED_SCHEMA}) as p
+        from file({{path:String}}, 'JSONEachRow', '{_PARSED_SCHEMA}')
+    ) as parsed
+    left join (
+        select toUInt64(_row_number) as row, startsWith(line, '{{') AND endsWith(line, '}}') as one_object,
+            match(line, {{ambiguous:String}}) as ambiguous
+        from file({{path:String}}, 'LineAsString', 'line String')
+    ) as lines using (row)
+)
+settings join_use_nulls = 0
+"""
+
 # The block version each height gets: the last readable line of the batch for that height.
 PLAN_FILL = """
 insert into {plan} (block_height, line_no, block_hash, old_block_hash, old_load_id)
@@ -227,6 +283,13 @@ where problem not in ('', '~exact')
 # rows with one key, so merging them on insert (optimize_on_insert) would be wasted work.
 _FAST_INSERT = {"optimize_on_insert": 0, "max_insert_threads": 2, "max_block_size": 8192}
 _JSON_SETTINGS = {"allow_simdjson": 1, "max_block_size": 4096, "min_insert_block_size_rows": 0, "min_insert_block_size_bytes": 0}
+# Objects, arrays, numbers and booleans read as their text as written. One thread: parallel parsing
+# of a 48 MiB batch cost more CPU than it saved time.
+_PARSED_SETTINGS = {
+    **_JSON_SETTINGS, "input_format_json_read_objects_as_strings": 1, "input_format_json_read_arrays_as_strings": 1,
+    "input_format_json_read_numbers_as_strings": 1, "input_format_json_read_bools_as_strings": 1,
+    "input_format_skip_unknown_fields": 1, "input_format_parallel_parsing": 0, "max_threads": 1,
+}
 
 
 @dataclass
@@ -362,7 +425,7 @@ class Landing:
         )
         try:
             self._stage(batch, stage)
-            self._take_exact_path(stage)
+            self._take_exact_path(batch, stage)
             summary = self._commit(batch, stage, plan, load_id)
         finally:
             self.client.command(f"drop table if exists {stage}")
@@ -385,15 +448,33 @@ class Landing:
         if not self.embedded:
             self._stage(LineBatch(number_lines(batch.payload, batch.source, batch.first_line), batch.source, numbered=True), stage)
             return
+        with nullcontext(batch.file) if batch.file else _temp_file(batch.payload) as path:
+            if not self._stage_parsed(batch, stage, path):
+                self._stage_lines(batch, stage, path)
+
+    def _stage_parsed(self, batch: LineBatch, stage: str, path: str) -> bool:
+        """The parsed path (PARSED_FILL); False, with the stage emptied, if the batch must be read
+        line by line: the parser fails, or a line is not one object (one parsed row per line)."""
+        lines = batch.line_count or batch.payload.count(b"\n")
+        try:
+            self.client.command(sql(PARSED_FILL, stage=stage), settings=_PARSED_SETTINGS, parameters={
+                "path": path, "source": batch.source, "first_line": batch.first_line, "ambiguous": AMBIGUOUS_ATTRIBUTE})
+            staged, misread = self.client.query(f"select count(), countIf(problem = '{NOT_ONE_OBJECT_PER_LINE}') from {stage}").result_rows[0]
+            if staged == lines and misread == 0:
+                return True
+        except DatabaseError:
+            pass  # a line the parser rejects: STAGE_FILL names it
+        self.client.command(f"truncate table {stage}")
+        return False
+
+    def _stage_lines(self, batch: LineBatch, stage: str, path: str) -> None:
         relation = (
             "(select toUInt64(_row_number) + {first_line:UInt64} as line_no, {source:String} as source, "
             "concat({source:String}, ':', toString(line_no)) as location, line, '' as original, toUInt8(0) as exact "
             "from file({path:String}, 'LineAsString', 'line String'))"
         )
-        parameters = {**PATTERNS, "first_line": batch.first_line, "source": batch.source}
-        with nullcontext(batch.file) if batch.file else _temp_file(batch.payload) as path:
-            self.client.command(sql(STAGE_FILL, stage=stage, relation=relation),
-                                parameters={**parameters, "path": path}, settings=_JSON_SETTINGS)
+        parameters = {**PATTERNS, "first_line": batch.first_line, "source": batch.source, "path": path}
+        self.client.command(sql(STAGE_FILL, stage=stage, relation=relation), parameters=parameters, settings=_JSON_SETTINGS)
 
     def _stage_rows(self, stage: str, payload: bytes) -> None:
         """Stage pre-numbered TabSeparated rows: from a file chDB reads, or, on a server, from a lines
@@ -414,7 +495,7 @@ class Landing:
         finally:
             self.client.command(f"drop table if exists {lines}")
 
-    def _take_exact_path(self, stage: str) -> None:
+    def _take_exact_path(self, batch: LineBatch, stage: str) -> None:
         rows = self.client.query(
             f"select line_no, source, location, raw from {stage} where problem = {{flag:String}}",
             parameters={"flag": NEEDS_EXACT_PATH},
@@ -423,6 +504,7 @@ class Landing:
             return
         out = []
         for line_no, source, location, raw in rows:
+            raw = raw or batch.line_text(line_no)  # the parsed path keeps no line text
             rewritten = exact_line(raw)
             # A line Python cannot read either stays as it is and is quarantined as invalid.
             out.append(tsv_row(line_no, source, location, rewritten or "{", raw, exact=True))

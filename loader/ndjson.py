@@ -1,7 +1,8 @@
 """Canonical NDJSON files (plain, .gz, .zst): cut into batches of whole lines, landed by the engine.
 
 Python only decompresses and cuts at newlines; parsing and checking happen in ClickHouse
-(landing.STAGE_FILL). Memory stays bounded by the batch size whatever the file size.
+(landing.PARSED_FILL, or STAGE_FILL line by line). Memory stays bounded by the batch size whatever
+the file size.
 """
 
 from __future__ import annotations

@@ -115,6 +115,58 @@ def test_amounts_are_kept_digit_for_digit_and_never_interpreted(client: Any) -> 
     assert extracted == [(2**128 - 1,)]
 
 
+def _block(height: int, events: str) -> str:
+    return (f'{{"block_height": {height}, "block_hash": "0x{height:02x}", "block_timestamp": 1735689600000, '
+            f'"extrinsics": [], "events": [{events}]}}')
+
+
+def _event(index: int, attributes: str, phase: str = "finalization") -> str:
+    return (f'{{"index": {index}, "extrinsic_index": null, "phase": "{phase}", "module_id": "Balances", '
+            f'"event_id": "Transfer", "attributes": {attributes}}}')
+
+
+PARSED_LINES = [
+    _block(30, ", ".join([_event(0, '{"who": "5Cqx", "amount": 1.50}'),
+                          _event(1, "[1e3, 340282366920938463463374607431768211455]"),
+                          _event(2, '"5CqxBDNzFB9fzAR3T8Fn2BeEhfzBr5s7vZkXYmYg83Uyqqpw"'), _event(3, "null")])),
+    _block(31, ", ".join([_event(0, '"12"'), _event(1, "-5"), _event(2, '{"amount": 13000340975772328810068}')])),
+    _block(32, ""),
+    _block(33, _event(0, "{}", phase="bogus")),
+]
+
+
+def test_well_formed_batch_is_parsed_by_the_engine_keeping_attributes_as_written(client: Any, tmp_path: Path) -> None:
+    path = tmp_path / "parsed.ndjson"
+    path.write_text("\n".join(PARSED_LINES) + "\n")
+    summary = load_files(client, "torus", [path])
+    assert (summary.blocks, summary.events, summary.quarantined) == (3, 7, 1)
+    attributes = dict(rows(client, f"select (block_height, event_index), attributes from {DB}.events"))
+    # The parsed path: each attribute's own text, spaces, 1.50, 1e3 and integers beyond 2^64 included.
+    assert attributes[(30, 0)] == '{"who": "5Cqx", "amount": 1.50}'
+    assert attributes[(30, 1)] == "[1e3, 340282366920938463463374607431768211455]"
+    assert attributes[(30, 2)] == '"5CqxBDNzFB9fzAR3T8Fn2BeEhfzBr5s7vZkXYmYg83Uyqqpw"'
+    assert attributes[(30, 3)] == "null"
+    # A bare string that could pass for a number, or a bare number, sends its line to the exact path.
+    assert (attributes[(31, 0)], attributes[(31, 1)]) == ('"12"', "-5")
+    assert attributes[(31, 2)] == '{"amount":"13000340975772328810068"}'
+    assert rows(client, f"select block_height, event_count from {DB}.blocks order by block_height") == [(30, 4), (31, 3), (32, 0)]
+    assert rows(client, f"select location, reason, raw_text from {DB}.quarantine") == [
+        (f"{path}:4", "events[0]: phase is not initialization, apply_extrinsic or finalization: bogus", PARSED_LINES[3])]
+    extracted = rows(client, f"select JSONExtract(attributes, 2, 'UInt256') from {DB}.events where block_height = 30 and event_index = 1")
+    assert extracted == [(2**128 - 1,)]
+
+
+def test_blank_line_sends_the_batch_line_by_line_with_the_right_line_numbers(client: Any, tmp_path: Path) -> None:
+    path = tmp_path / "blank.ndjson"
+    path.write_text(PARSED_LINES[0] + "\n\n" + "\n".join(PARSED_LINES[1:]) + "\n")
+    summary = load_files(client, "torus", [path])
+    assert (summary.blocks, summary.events, summary.quarantined) == (3, 7, 1)
+    assert rows(client, f"select location from {DB}.quarantine") == [(f"{path}:5",)]
+    # Read line by line, attributes are ClickHouse's rendering: spaces go, big integers are quoted.
+    assert rows(client, f"select attributes from {DB}.events where block_height = 30 and event_index = 1") == \
+           [('[1e3,"340282366920938463463374607431768211455"]',)]
+
+
 def test_unknown_network_empty_file_and_non_block_file(chdb_path: Path, tmp_path: Path) -> None:
     target = ["--chdb-path", str(chdb_path)]
     assert main(["load", "--network", "atlantis", *target, str(BAD)]) == 2
