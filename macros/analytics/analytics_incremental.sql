@@ -68,14 +68,32 @@ replaced_blocks as (
 {% endmacro %}
 
 {#
+  Scalar subquery: the lowest block height in the periods of `grain` listed by CTE `touched_cte`
+  ((network, period_start) rows), from the raw blocks (every version: a lower bound is safe). A
+  block's time grows with its height, so every transfer of a touched period is at or above it:
+  `block_height >= ...` lets balance_transfers' sort key skip the untouched history.
+#}
+{% macro analytics_first_touched_block(grain, touched_cte) -%}
+    (
+        select min(block_height)
+        from {{ source('chain', 'blocks') }}
+        where (network, {{ analytics_period_start(grain, 'block_time') }}) in {{ touched_cte }}
+    )
+{%- endmacro %}
+
+{#
   Rows a recompute emptied (all their transfers were replaced away) come back as rows with
   transfer_count = 0 (see the models' key union); delete_insert replaces the old row with that
   one and this post-hook removes it, so readers never see a stale row.
 #}
 {% macro analytics_delete_emptied_rows() %}
-    {#- unconditional on incremental runs: after the insert the watermark has moved on -#}
+    {#- on every incremental run (after the insert the watermark has moved on), but only when such
+        a row exists: no mutation otherwise -#}
     {%- if execute and is_incremental() -%}
-        delete from {{ this }} where transfer_count = 0
+        {%- set emptied = ' where transfer_count = 0' -%}
+        {%- if run_query('select count() from ' ~ this ~ emptied).rows[0][0] > 0 -%}
+            delete from {{ this }} where transfer_count = 0
+        {%- endif -%}
     {%- endif -%}
 {% endmacro %}
 

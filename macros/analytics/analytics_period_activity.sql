@@ -111,7 +111,9 @@ period_medians as (
         {{ analytics_median('fee') }} as median_fee
     from {{ ref('balance_transfers') }}
     {% if is_incremental() %}
-        where (network, {{ analytics_period_start(grain, 'block_time') }}) in touched_periods
+        where
+            (network, {{ analytics_period_start(grain, 'block_time') }}) in touched_periods
+            and block_height >= {{ analytics_first_touched_block(grain, 'touched_periods') }}
     {% endif %}
     group by median_network, median_asset, median_period_start
 ),

@@ -27,7 +27,9 @@ with
 
 {% endif %}
 {% if is_incremental() %}
-    {{ analytics_address_leg_ctes("(network, toDate(block_time, 'UTC')) in touched_days") }},
+    {{ analytics_address_leg_ctes(
+        "(network, toDate(block_time, 'UTC')) in touched_days and block_height >= "
+        ~ analytics_first_touched_block('day', 'touched_days')) }},
 {% else %}
     {{ analytics_address_leg_ctes() }},
 {% endif %}

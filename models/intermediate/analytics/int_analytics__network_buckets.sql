@@ -25,7 +25,8 @@ with
 {% endif %}
 {% if is_incremental() %}
     {{ analytics_binned_transfer_ctes(
-        "(network, " ~ analytics_period_start('4h', 'block_time') ~ ") in touched_buckets") }},
+        "(network, " ~ analytics_period_start('4h', 'block_time') ~ ") in touched_buckets"
+        ~ " and block_height >= " ~ analytics_first_touched_block('4h', 'touched_buckets')) }},
 {% else %}
     {{ analytics_binned_transfer_ctes() }},
 {% endif %}

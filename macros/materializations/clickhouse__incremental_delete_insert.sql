@@ -1,0 +1,50 @@
+{#
+  The `delete_insert` incremental strategy of this project's models (analytics and money flow),
+  in fewer statements than dbt-clickhouse 1.10's own, which this macro replaces (a root-project
+  macro takes precedence over the adapter's of the same name; no other model uses the strategy).
+
+  dbt-clickhouse creates the new-data table empty from the model's SELECT (ClickHouse plans the
+  whole query and runs its IN subqueries for that), adds its indexes, then inserts the SELECT into
+  it: the query is prepared twice. Here the new rows go into a Memory table in one CREATE ... AS
+  SELECT; then, as before, the target's rows with those keys are deleted (lightweight DELETE) and
+  the new rows inserted by column name. The new rows are kept in a table before anything is
+  deleted because the models' SELECTs read the target itself (watermark, touched keys).
+  Distributed tables are not supported (the project targets one server or chDB).
+#}
+{% macro clickhouse__incremental_delete_insert(
+    existing_relation, unique_key, incremental_predicates, is_distributed=False
+) %}
+    {%- if is_distributed -%}
+        {{ exceptions.raise_compiler_error(
+            "delete_insert: distributed tables are not supported by this project's strategy "
+            ~ "(macros/materializations/clickhouse__incremental_delete_insert.sql)") }}
+    {%- endif -%}
+    {%- set new_data_name = existing_relation.identifier ~ '__dbt_new_data_'
+        ~ invocation_id.replace('-', '_') -%}
+    {%- set new_data = existing_relation.incorporate(path={'identifier': new_data_name}) -%}
+    {%- set query_settings = adapter.get_model_query_settings(model) -%}
+    {%- set predicates = incremental_predicates or [] -%}
+    {{ drop_relation_if_exists(new_data) }}
+    {%- set create_sql -%}
+        create table {{ new_data }} engine = Memory as
+        {{ sql }}
+        {{ query_settings }}
+    {%- endset -%}
+    {%- set delete_sql -%}
+        delete from {{ existing_relation }}
+        where ({{ unique_key }}) in (select {{ unique_key }} from {{ new_data }})
+        {%- for predicate in predicates %} and {{ predicate }}{% endfor %}
+        {{ query_settings }}
+    {%- endset -%}
+    {% call statement('main') %}{{ create_sql }}{% endcall %}
+    {% call statement('delete_existing_data') %}{{ delete_sql }}{% endcall %}
+    {%- set columns = adapter.get_columns_in_relation(existing_relation)
+        | map(attribute='quoted') | join(', ') -%}
+    {%- set insert_sql -%}
+        insert into {{ existing_relation }} ({{ columns }})
+        select {{ columns }} from {{ new_data }}
+        {{ query_settings }}
+    {%- endset -%}
+    {% call statement('insert_new_data') %}{{ insert_sql }}{% endcall %}
+    {% do adapter.drop_relation(new_data) %}
+{% endmacro %}
