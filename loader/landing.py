@@ -106,6 +106,13 @@ _ATTRIBUTES = """multiIf(
     match(e.attributes, '^([\\\\[{]|-?[0-9]+(\\\\.[0-9]+)?([eE][-+]?[0-9]+)?$|true$|false$)'), e.attributes,
     toJSONString(e.attributes))"""
 
+# The typed block columns from the tuple of texts `p` (both fills).
+_TYPED_BLOCK = """toUInt32OrZero(p.block_height),
+    ifNull(p.block_hash, ''),
+    fromUnixTimestamp64Milli(toInt64OrZero(p.block_timestamp), 'UTC'),
+    if(problem = '', arrayMap(x -> (toUInt32OrZero(x.index), ifNull(x.hash, ''), x.signer, ifNull(x.call_module, ''),
+        ifNull(x.call_function, ''), x.success = 'true', if(isNull(x.pays_fee), NULL, x.pays_fee = 'true')), p.extrinsics), [])"""
+
 # Parse each line once (JSONExtract into a tuple of texts), name the first problem, type the rest.
 STAGE_FILL = f"""
 insert into {{stage}} (line_no, source, location, raw, problem, block_height, block_hash, block_time, extrinsics, events)
@@ -113,11 +120,7 @@ select
     line_no, source, location,
     if(problem = '', '', if(original = '', line, original)),
     problem,
-    toUInt32OrZero(p.block_height),
-    ifNull(p.block_hash, ''),
-    fromUnixTimestamp64Milli(toInt64OrZero(p.block_timestamp), 'UTC'),
-    if(problem = '', arrayMap(x -> (toUInt32OrZero(x.index), ifNull(x.hash, ''), x.signer, ifNull(x.call_module, ''),
-        ifNull(x.call_function, ''), x.success = 'true', if(isNull(x.pays_fee), NULL, x.pays_fee = 'true')), p.extrinsics), []),
+    {_TYPED_BLOCK},
     if(problem = '', arrayMap(e -> (toUInt32OrZero(e.index), toUInt32OrNull(e.extrinsic_index), ifNull(e.phase, ''),
         ifNull(e.module_id, ''), ifNull(e.event_id, ''), {_ATTRIBUTES}), p.events), [])
 from (
@@ -179,11 +182,7 @@ PARSED_FILL = f"""
 insert into {{stage}} (line_no, source, location, raw, problem, block_height, block_hash, block_time, extrinsics, events)
 select
     line_no, {{source:String}}, concat({{source:String}}, ':', toString(line_no)), '', problem,
-    toUInt32OrZero(p.block_height),
-    ifNull(p.block_hash, ''),
-    fromUnixTimestamp64Milli(toInt64OrZero(p.block_timestamp), 'UTC'),
-    if(problem = '', arrayMap(x -> (toUInt32OrZero(x.index), ifNull(x.hash, ''), x.signer, ifNull(x.call_module, ''),
-        ifNull(x.call_function, ''), x.success = 'true', if(isNull(x.pays_fee), NULL, x.pays_fee = 'true')), p.extrinsics), []),
+    {_TYPED_BLOCK},
     if(problem = '', arrayMap((e, a) -> (toUInt32OrZero(e.index), toUInt32OrNull(e.extrinsic_index), ifNull(e.phase, ''),
         ifNull(e.module_id, ''), ifNull(e.event_id, ''), a), p.events, attributes), [])
 from (
