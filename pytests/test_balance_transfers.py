@@ -180,7 +180,7 @@ def test_incremental_in_two_loads_equals_full_refresh(chdb_path: Path) -> None:
     # Only the new blocks were read (every network's batch starts above load 1) and nothing deleted.
     ran = (chdb_path.parent / "target" / "run" / "substrate_flows" / "models" / "intermediate" / "transfers"
            / "int_transfers_extracted.sql").read_text()
-    assert ran.count("load_id > 1 and load_id <= 2") == 2 * 3  # blocks and events, 3 networks
+    assert ran.count("load_id > 1 and load_id <= 2") == 3 * 3  # blocks, failures and events; 3 networks
     assert query(chdb_path, "select count() from system.mutations where database = 'substrate_flows'") == [(0,)]
     incremental = transfers(chdb_path)
     assert incremental == by_key(FIRST_ROWS + SECOND_ROWS)

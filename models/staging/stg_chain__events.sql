@@ -15,8 +15,10 @@ select
     chain_events.attributes as attributes,
     current_blocks.load_id as load_id
 from {{ source('chain', 'events') }} as chain_events
+-- stg_chain__blocks has one row per (network, block_height): join on those two keys and
+-- compare the hash after (cheaper than hashing the 66-character block_hash into the join key).
 inner join {{ ref('stg_chain__blocks') }} as current_blocks
     on
         chain_events.network = current_blocks.network
         and chain_events.block_height = current_blocks.block_height
-        and chain_events.block_hash = current_blocks.block_hash
+where chain_events.block_hash = current_blocks.block_hash

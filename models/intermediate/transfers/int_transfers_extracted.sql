@@ -6,6 +6,7 @@
     partition_by='(network, block_range_start)',
     indexes=[{'name': 'idx_version', 'definition': '_version TYPE minmax GRANULARITY 1'}],
     pre_hook="{{ delete_reprocessed_blocks(ref('stg_chain__blocks'), 'load_id') }}",
+    query_settings={'max_insert_threads': 2},
 ) }}
 -- Every transfer the network rules find (accepted or rejected, with the reason) plus one
 -- `block` row per processed block version: the rows balance_transfers and
@@ -45,8 +46,21 @@ batch_blocks as (
     where {{ batch }}
 ),
 
+failed_extrinsics as (
+    -- The extrinsics that failed (System.ExtrinsicFailed): their transfers are reverted. Few
+    -- rows, read apart: a set the transfers are checked against.
+    select
+        network,
+        block_height,
+        assumeNotNull(extrinsic_index) as extrinsic_index
+    from {{ ref('stg_chain__events') }}
+    where
+        module_id = 'System' and event_id = 'ExtrinsicFailed' and extrinsic_index is not null
+        and {{ batch }}
+),
+
 batch_events as (
-    -- Only the events a rule, the fee or the failure check reads.
+    -- Only the events a rule or the fee reads.
     select
         network,
         block_height,
@@ -63,10 +77,9 @@ batch_events as (
         if(has_own_settings, network, 'generic') as settings_network
     from {{ ref('stg_chain__events') }}
     where
-        (module_id, event_id) in (
-            {{ transfer_rule_events() }},
-            ('TransactionPayment', 'TransactionFeePaid'),
-            ('System', 'ExtrinsicFailed')
+        (
+            {{ transfer_rule_events_filter() }}
+            or (module_id = 'TransactionPayment' and event_id = 'TransactionFeePaid')
         )
         and {{ batch }}
 ),
@@ -94,13 +107,10 @@ events_with_settings as (
         {{ transfer_rule_number('network_settings.rules') }} as rule_number,
         batch_events.extrinsic_index is not null
         and batch_events.module_id = 'TransactionPayment'
-        and batch_events.event_id = 'TransactionFeePaid' as is_fee_payment,
-        batch_events.extrinsic_index is not null
-        and batch_events.module_id = 'System'
-        and batch_events.event_id = 'ExtrinsicFailed' as is_extrinsic_failure
+        and batch_events.event_id = 'TransactionFeePaid' as is_fee_payment
     from batch_events
     inner join network_settings on batch_events.settings_network = network_settings.network
-    where rule_number > 0 or is_fee_payment or is_extrinsic_failure
+    where rule_number > 0 or is_fee_payment
 ),
 
 classified_events as (
@@ -108,38 +118,35 @@ classified_events as (
     -- rule_fields goes on through the window whole: every column below is derived from that
     -- one materialized value (a rule column computed only inside multiIf branches would have
     -- ClickHouse's short-circuit evaluation parse the JSON again for each use).
+    -- paying_account: a transfer's sender, a fee payment's payer (its first field).
     select
         {{ event_columns | join(',\n        ') }},
         rule_number,
         is_named,
         is_fee_payment,
-        is_extrinsic_failure,
         {{ transfer_rule_fields() }} as rule_fields,
-        {{ transfer_rule_column('from_address', "''") }} as from_address
+        {{ transfer_rule_column('from_address', "''") }} as from_address,
+        if(is_fee_payment, tupleElement(rule_fields, 1), from_address) as paying_account
     from events_with_settings
 ),
 
-events_in_extrinsic as (
-    -- What each event needs to know about its extrinsic: whether it failed, its fee payments
-    -- (payers and actual_fee texts: the first two fields of a fee payment) and its transfers'
-    -- senders with their event_index, in event order.
+events_by_sender as (
+    -- What a transfer needs to know about the fee payments of its extrinsic made by its sender:
+    -- how many there are, the actual_fee text (second field) of the first one, and the
+    -- event_index of the sender's first transfer in that extrinsic. One window per (extrinsic,
+    -- paying_account) with scalar aggregates (no order needed: argMin / min by event_index).
     select
         {{ event_columns | join(',\n        ') }},
         rule_number,
         is_named,
         rule_fields,
         from_address,
-        max(is_extrinsic_failure) over extrinsic as is_in_failed_extrinsic,
-        groupArrayIf(tupleElement(rule_fields, 1), is_fee_payment) over extrinsic as fee_payers,
-        groupArrayIf(tupleElement(rule_fields, 2), is_fee_payment) over extrinsic as fee_texts,
-        groupArrayIf(from_address, rule_number > 0) over extrinsic as senders,
-        groupArrayIf(event_index, rule_number > 0) over extrinsic as send_positions
+        countIf(is_fee_payment) over sender as fee_payment_count,
+        argMinIf(tupleElement(rule_fields, 2), event_index, is_fee_payment) over sender
+            as first_fee_text,
+        minIf(event_index, rule_number > 0) over sender as first_send_index
     from classified_events
-    window extrinsic as (
-        partition by network, block_height, extrinsic_index
-        order by event_index
-        rows between unbounded preceding and unbounded following
-    )
+    window sender as (partition by network, block_height, extrinsic_index, paying_account)
 ),
 
 transfers as (
@@ -155,12 +162,23 @@ transfers as (
         {{ transfer_rule_column('amount', "''") }} as amount_text,
         {{ transfer_rule_column('from_is_system', 'false') }} as from_is_system,
         {{ transfer_rule_column('to_is_system', 'false') }} as to_is_system,
-        indexOf(fee_payers, from_address) as fee_position,
-        countEqual(fee_payers, from_address) as fee_payment_count,
-        send_positions[indexOf(senders, from_address)] = event_index as is_first_send_of_sender,
-        if(is_first_send_of_sender and fee_position > 0, fee_texts[fee_position], '0') as fee_text
-    from events_in_extrinsic
-    where rule_number > 0 and not is_in_failed_extrinsic
+        fee_payment_count,
+        if(
+            event_index = first_send_index and fee_payment_count > 0, first_fee_text, '0'
+        ) as fee_text
+    from events_by_sender
+    where
+        rule_number > 0
+        and not (
+            extrinsic_index is not null
+            and (network, block_height, assumeNotNull(extrinsic_index)) in (
+                select
+                    failed_extrinsics.network,
+                    failed_extrinsics.block_height,
+                    failed_extrinsics.extrinsic_index
+                from failed_extrinsics
+            )
+        )
 ),
 
 checked_transfers as (
@@ -222,8 +240,9 @@ select
         toDecimal128(0, 18)
     ) as fee,
     toLowCardinality(reject_reason) as reject_reason,
-    amount_text,
-    fee_text,
+    -- The texts are for balance_transfers_rejected only: not written on accepted transfers.
+    if(reject_reason = '', '', amount_text) as amount_text,
+    if(reject_reason = '', '', fee_text) as fee_text,
     toUInt32(block_height - block_height % partition_blocks) as block_range_start,
     load_id as _version
 from checked_transfers

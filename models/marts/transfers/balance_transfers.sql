@@ -11,6 +11,7 @@
     contract={'enforced': true},
     on_schema_change='fail',
     pre_hook="{{ delete_reprocessed_blocks(processed_block_versions(), '_version') }}",
+    query_settings={'max_insert_threads': 2},
 ) }}
 -- One row per balance transfer. Rows of a re-processed block are deleted before its new rows
 -- land (pre_hook), so readers need no FINAL; ReplacingMergeTree(_version) is a safety net.
