@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -199,12 +199,12 @@ from (
                 AND arrayAll(a -> isValidJSON(a), attributes), '',
             '{NEEDS_EXACT_PATH}') as problem
     from (
-        select toUInt64(_row_number) as row,
+        select toUInt64(_row_number) + if(_file = '1.ndjson', {{second_first:UInt64}}, 0) as row,
             tuple(block_height, block_hash, block_timestamp, extrinsics, events)::Tuple({_PARSED_SCHEMA}) as p
         from file({{path:String}}, 'JSONEachRow', '{_PARSED_SCHEMA}')
     ) as parsed
     left join (
-        select toUInt64(_row_number) as row, startsWith(line, '{{') AND endsWith(line, '}}') as one_object,
+        select toUInt64(_row_number) + if(_file = '1.ndjson', {{second_first:UInt64}}, 0) as row, startsWith(line, '{{') AND endsWith(line, '}}') as one_object,
             match(line, {{ambiguous:String}}) as ambiguous
         from file({{path:String}}, 'LineAsString', 'line String')
     ) as lines using (row)
@@ -282,12 +282,13 @@ where problem not in ('', '~exact')
 # rows with one key, so merging them on insert (optimize_on_insert) would be wasted work.
 _FAST_INSERT = {"optimize_on_insert": 0, "max_insert_threads": 2, "max_block_size": 8192}
 _JSON_SETTINGS = {"allow_simdjson": 1, "max_block_size": 4096, "min_insert_block_size_rows": 0, "min_insert_block_size_bytes": 0}
-# Objects, arrays, numbers and booleans read as their text as written. One thread: parallel parsing
-# of a 48 MiB batch cost more CPU than it saved time.
+# Objects, arrays, numbers and booleans read as their text as written. A batch is two files
+# (BatchFiles), parsed by one thread each: the engine's parallel parsing of one JSONEachRow file
+# has to scan the JSON to find row ends and cost more CPU than it saved time.
 _PARSED_SETTINGS = {
     **_JSON_SETTINGS, "input_format_json_read_objects_as_strings": 1, "input_format_json_read_arrays_as_strings": 1,
     "input_format_json_read_numbers_as_strings": 1, "input_format_json_read_bools_as_strings": 1,
-    "input_format_skip_unknown_fields": 1, "input_format_parallel_parsing": 0, "max_threads": 1,
+    "input_format_skip_unknown_fields": 1, "input_format_parallel_parsing": 0, "max_threads": 2,
 }
 
 
@@ -330,7 +331,7 @@ class LineBatch:
     numbered: bool = False
     text_of: Callable[[int], str] | None = None  # a line's text by number (default: from payload)
     fill: Callable[[str], None] | None = None  # fills the stage itself (a table copied engine-side)
-    file: str | None = None  # a temporary file holding the lines (chDB), removed after landing
+    file: BatchFiles | None = None  # temporary files holding the lines (chDB), removed after landing
     size: int = 0  # bytes of input the batch stands for
     line_count: int = 0  # lines in the batch, when known
     _lines: list[bytes] | None = field(default=None, repr=False)
@@ -342,7 +343,7 @@ class LineBatch:
         if self.text_of:
             return self.text_of(line_no)
         if self._lines is None:
-            self._lines = (Path(self.file).read_bytes() if self.file else self.payload).split(b"\n")
+            self._lines = (self.file.read() if self.file else self.payload).split(b"\n")
         return self._lines[line_no - self.first_line].decode("utf-8", "replace")
 
 
@@ -430,7 +431,7 @@ class Landing:
             self.client.command(f"drop table if exists {stage}")
             self.client.command(f"drop table if exists {plan}")
             if batch.file:
-                Path(batch.file).unlink(missing_ok=True)
+                batch.file.remove()
         summary.bytes_read = batch.size
         summary.seconds = time.perf_counter() - started
         summary.load_ids.append(load_id)
@@ -447,17 +448,22 @@ class Landing:
         if not self.embedded:
             self._stage(LineBatch(number_lines(batch.payload, batch.source, batch.first_line), batch.source, numbered=True), stage)
             return
-        with nullcontext(batch.file) if batch.file else _temp_file(batch.payload) as path:
-            if not self._stage_parsed(batch, stage, path):
-                self._stage_lines(batch, stage, path)
+        files = batch.file or write_batch_files(b"", batch.payload, len(batch.payload))
+        try:
+            if not self._stage_parsed(batch, stage, files):
+                self._stage_lines(batch, stage, files)
+        finally:
+            if files is not batch.file:
+                files.remove()
 
-    def _stage_parsed(self, batch: LineBatch, stage: str, path: str) -> bool:
+    def _stage_parsed(self, batch: LineBatch, stage: str, files: BatchFiles) -> bool:
         """The parsed path (PARSED_FILL); False, with the stage emptied, if the batch must be read
         line by line: the parser fails, or a line is not one object (one parsed row per line)."""
         lines = batch.line_count or batch.payload.count(b"\n")
         try:
             self.client.command(sql(PARSED_FILL, stage=stage), settings=_PARSED_SETTINGS, parameters={
-                "path": path, "source": batch.source, "first_line": batch.first_line, "ambiguous": AMBIGUOUS_ATTRIBUTE})
+                "path": files.glob, "second_first": files.second_first, "source": batch.source,
+                "first_line": batch.first_line, "ambiguous": AMBIGUOUS_ATTRIBUTE})
             staged, misread = self.client.query(f"select count(), countIf(problem = '{NOT_ONE_OBJECT_PER_LINE}') from {stage}").result_rows[0]
             if staged == lines and misread == 0:
                 return True
@@ -466,13 +472,15 @@ class Landing:
         self.client.command(f"truncate table {stage}")
         return False
 
-    def _stage_lines(self, batch: LineBatch, stage: str, path: str) -> None:
+    def _stage_lines(self, batch: LineBatch, stage: str, files: BatchFiles) -> None:
         relation = (
-            "(select toUInt64(_row_number) + {first_line:UInt64} as line_no, {source:String} as source, "
+            "(select toUInt64(_row_number) + if(_file = '1.ndjson', {second_first:UInt64}, 0) + {first_line:UInt64} as line_no, "
+            "{source:String} as source, "
             "concat({source:String}, ':', toString(line_no)) as location, line, '' as original, toUInt8(0) as exact "
             "from file({path:String}, 'LineAsString', 'line String'))"
         )
-        parameters = {**PATTERNS, "first_line": batch.first_line, "source": batch.source, "path": path}
+        parameters = {**PATTERNS, "first_line": batch.first_line, "source": batch.source, "path": files.glob,
+                      "second_first": files.second_first}
         self.client.command(sql(STAGE_FILL, stage=stage, relation=relation), parameters=parameters, settings=_JSON_SETTINGS)
 
     def _stage_rows(self, stage: str, payload: bytes) -> None:
@@ -650,6 +658,39 @@ def number_lines(payload: bytes, source: str, first_line: int) -> bytes:
     return b"".join(
         b"%d\t%s\t%s:%d\t%s\t\t0\n" % (n, src, src, n, line) for n, line in enumerate(lines, first_line)
     )
+
+
+@dataclass
+class BatchFiles:
+    """A batch's lines in two files of a temporary folder, 0.ndjson and 1.ndjson, split at a line
+    end near the middle: the engine reads them in parallel, one per core."""
+
+    folder: str
+    second_first: int  # lines in 0.ndjson: the first line of 1.ndjson is this many lines further
+
+    @property
+    def glob(self) -> str:
+        return os.path.join(self.folder, "*.ndjson")
+
+    def read(self) -> bytes:
+        return b"".join(path.read_bytes() for path in sorted(Path(self.folder).glob("*.ndjson")))
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def write_batch_files(head: bytes, chunk: bytes, end: int) -> BatchFiles:
+    """`head` (the start of a line) and `chunk[:end]` (the rest of the batch, ending with a line end)."""
+    folder = tempfile.mkdtemp(prefix="substrate-loader-")
+    middle = chunk.find(b"\n", end // 2, end) + 1
+    whole = not 0 < middle < end
+    with open(os.path.join(folder, "0.ndjson"), "wb") as out:
+        out.write(head)
+        out.write(memoryview(chunk)[:end if whole else middle])
+    if not whole:
+        with open(os.path.join(folder, "1.ndjson"), "wb") as out:
+            out.write(memoryview(chunk)[middle:end])
+    return BatchFiles(folder, head.count(b"\n") + chunk.count(b"\n", 0, middle))
 
 
 def write_temp_file(*pieces: bytes | memoryview) -> str:

@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 import zstandard
 
-from loader.landing import Landing, LineBatch, LoadSummary, write_temp_file
+from loader.landing import Landing, LineBatch, LoadSummary, write_batch_files
 
 DEFAULT_BATCH_BYTES = 48 << 20
 SNIFF_LINES = 50
@@ -47,7 +47,7 @@ def decompressing(path: Path, raw: BinaryIO) -> BinaryIO:
 def batches(stream: BinaryIO, source: str, batch_bytes: int, to_files: bool,
             on_read: Callable[[], None] | None = None) -> Iterator[LineBatch]:
     """Batches of whole lines, numbered from 1 across the file. With `to_files` (chDB) each batch
-    goes straight into a temporary file, so only the chunk being cut is in memory."""
+    goes straight into temporary files, so only the chunk being cut is in memory."""
     first_line, rest = 1, b""
     at_start = True
     while True:
@@ -62,21 +62,21 @@ def batches(stream: BinaryIO, source: str, batch_bytes: int, to_files: bool,
         if cut == 0:  # no line ends in this chunk: keep reading until one does
             rest += chunk
             continue
-        pieces = (rest, memoryview(chunk)[:cut])
         lines = rest.count(b"\n") + chunk.count(b"\n", 0, cut)
-        yield _batch(pieces, source, first_line, lines, to_files)
+        yield _batch(rest, chunk, cut, source, first_line, lines, to_files)
         rest = chunk[cut:]
-        del chunk, pieces
+        del chunk
         first_line += lines
     if rest:
-        yield _batch((rest, b"\n"), source, first_line, 1, to_files)
+        yield _batch(b"", rest + b"\n", len(rest) + 1, source, first_line, 1, to_files)
 
 
-def _batch(pieces: tuple[bytes | memoryview, ...], source: str, first_line: int, lines: int, to_file: bool) -> LineBatch:
-    size = sum(len(p) for p in pieces)
+def _batch(head: bytes, chunk: bytes, end: int, source: str, first_line: int, lines: int, to_file: bool) -> LineBatch:
+    """The batch `head + chunk[:end]`."""
+    size = len(head) + end
     if to_file:
-        return LineBatch(b"", source, first_line, file=write_temp_file(*pieces), size=size, line_count=lines)
-    return LineBatch(b"".join(pieces), source, first_line, line_count=lines)
+        return LineBatch(b"", source, first_line, file=write_batch_files(head, chunk, end), size=size, line_count=lines)
+    return LineBatch(head + chunk[:end], source, first_line, line_count=lines)
 
 
 def _read_up_to(stream: BinaryIO, size: int) -> bytes:
@@ -120,7 +120,7 @@ def prefetched(items: Iterator[LineBatch]) -> Iterator[LineBatch]:
             except queue.Empty:
                 continue
             if isinstance(item, LineBatch) and item.file:
-                Path(item.file).unlink(missing_ok=True)
+                item.file.remove()
 
 
 def sniff(path: Path) -> None:
