@@ -19,10 +19,16 @@ dbt start-up included; dbt's partial parse is warmed once before), with its peak
   load_increment       substrate-loader load --network N increment.ndjson (+1% blocks)
   incremental_build    dbt build ... --exclude tag:graph_analytics        (what runs per new load)
   incremental_graph    dbt build ... --select tag:graph_analytics         (scheduled separately)
+  incremental_tables   dbt run of the table and incremental models only, graph analytics apart
+                       (seeds and views do not change with the data: not re-created per load)
+  incremental_in_process  the per-load models through loader/dbt_runner.py in one process, dbt
+                       already imported, parsed and connected, as `substrate-loader follow` runs
+                       them after each batch (the +1% loaded in that process, then the run timed)
   baseline             python -m bench.baseline (file -> transfers table, its own chDB folder)
 
-After the last repeat, once: `dbt test` (data and unit tests, timed apart from the build), a
-check that the baseline's rows equal our `Balances.Transfer` rows (count, amounts, fees), and
+The two last variants start again from a copy of the database taken before the +1% load, so all
+three per-load variants take in the same blocks. After the last repeat, once: `dbt test` (data
+and unit tests, timed apart from the build), a check that the baseline's rows equal our `Balances.Transfer` rows (count, amounts, fees), and
 the modularity of our communities against networkx's Louvain (bench/bench_graph.py).
 Figures: best and median over the repeats; ratios from the medians of this one run. Goals are
 checked on the largest size and printed PASS or MISS. Results: a table on the terminal,
@@ -59,6 +65,8 @@ FLOWS = "substrate_flows"
 SEED = 42
 INCREMENT = 0.01
 NO_TESTS = ["--exclude-resource-type", "test", "unit_test"]
+PER_LOAD_TABLES = ["--select", "config.materialized:incremental", "config.materialized:table",
+                   "--exclude", "tag:graph_analytics"]
 GIB_MIB = 1024.0
 
 
@@ -272,14 +280,35 @@ class Bench:
         step.add(done, sum(nodes.values()))
         return nodes
 
+    @staticmethod
+    def _copy_database(source: Path, destination: Path) -> None:
+        shutil.rmtree(destination, ignore_errors=True)
+        shutil.copytree(source, destination, symlinks=True)  # chDB keeps relative links to store/
+
+    def in_process_step(self, step: Step, increment: Path) -> dict[str, float]:
+        """The per-load models run as `substrate-loader follow` runs them (loader/dbt_runner.py): a
+        child process starts dbt, parses and runs once (nothing new: the warm-up a follower has
+        behind it), loads the +1% through the loader API, then the timed run. Step seconds: that
+        run alone; CPU and RSS: the whole child."""
+        done = _run([sys.executable, "-c", "import sys; from bench.run import follow_increment; "
+                     "follow_increment(*sys.argv[1:])", str(self.chdb), self.network, str(increment),
+                     " ".join(per_load_models(self.target))], self.env)
+        reported = json.loads(done.stdout.strip().splitlines()[-1])
+        nodes = node_seconds(self.target)
+        step.add(Timed(reported["run_seconds"], done.cpu_seconds, done.peak_rss_mib, "", "", 0), sum(nodes.values()))
+        return nodes
+
     def measure(self, stream: Stream, repeat: int, tests: bool, louvain: bool) -> dict[str, Any]:
         load_average = os.getloadavg()[0]
         steps = {name: Step() for name in ("load", "full_build", "balance_transfers", "graph_refresh",
-                                           "load_increment", "incremental_build", "incremental_graph", "baseline")}
+                                           "load_increment", "incremental_build", "incremental_graph",
+                                           "incremental_tables", "incremental_in_process", "baseline")}
         graph_analytics_seconds: list[float] = []  # the tag:graph_analytics models inside graph_refresh
         baseline_run: dict[str, Any] = {}
         full_build_nodes: dict[str, float] = {}
         incremental_nodes: dict[str, float] = {}
+        in_process_nodes: dict[str, float] = {}
+        before_increment = self.chdb.with_name("chdb-before-increment")
         for number in range(1, repeat + 1):
             print(f"  repeat {number}/{repeat}", file=sys.stderr)
             shutil.rmtree(self.chdb, ignore_errors=True)
@@ -290,10 +319,17 @@ class Bench:
             nodes = self.dbt_step(steps["graph_refresh"], "run", "--select", "tag:money_flow", "--full-refresh")
             tagged = graph_analytics_models(self.target)
             graph_analytics_seconds.append(sum(v for k, v in nodes.items() if k in tagged))
+            self._copy_database(self.chdb, before_increment)
             self.load_step(steps["load_increment"], stream.increment)
             incremental_nodes = self.dbt_step(steps["incremental_build"], "build", *NO_TESTS,
                                               "--exclude", "tag:graph_analytics")
             self.dbt_step(steps["incremental_graph"], "build", *NO_TESTS, "--select", "tag:graph_analytics")
+            # The same +1% again from the copy: only the tables, then in-process as `follow` runs it.
+            self._copy_database(before_increment, self.chdb)
+            self.load_step(Step(), stream.increment)
+            self.dbt_step(steps["incremental_tables"], "run", *PER_LOAD_TABLES)
+            self._copy_database(before_increment, self.chdb)
+            in_process_nodes = self.in_process_step(steps["incremental_in_process"], stream.increment)
             done = _run([sys.executable, "-m", "bench.baseline", "--network", self.network,
                          "--chdb-path", str(self.baseline_chdb), str(stream.base)], self.env)
             steps["baseline"].add(done)
@@ -306,7 +342,12 @@ class Bench:
             # Where the time goes (last repeat): what limits it.
             "slowest_models_full_build": slowest(full_build_nodes),
             "slowest_models_incremental_build": slowest(incremental_nodes),
+            # Every model's execution time (last repeat), full build and per-load variants.
+            "models_full_build": rounded(full_build_nodes),
+            "models_incremental_build": rounded(incremental_nodes),
+            "models_incremental_in_process": rounded(in_process_nodes),
         }
+        shutil.rmtree(before_increment, ignore_errors=True)
         size["tests"] = self.run_tests() if tests else None
         size["counts"] = our_counts(self.chdb, stream.last_height)
         size["baseline_agreement"] = baseline_agreement(size["counts"], self.baseline_chdb, baseline_run)
@@ -319,6 +360,38 @@ class Bench:
         statuses = [r["status"] for r in json.loads((self.target / "run_results.json").read_text())["results"]]
         return {"seconds": done.seconds, "passed": statuses.count("pass"),
                 "failed": sum(s in ("fail", "error") for s in statuses), "warned": statuses.count("warn")}
+
+
+def follow_increment(chdb: str, network: str, increment: str, models: str) -> None:
+    """Child of in_process_step: prints {"warm_up_seconds", "load_seconds", "run_seconds"}."""
+    from loader.api import load_files
+    from loader.connection import connect
+    from loader.dbt_runner import DbtSelection
+
+    client = connect(chdb_path=chdb)
+    try:
+        selection = DbtSelection(models, REPO, REPO)
+        warm_up = selection.run(client)
+        started = time.perf_counter()
+        load_files(client, network, [increment])
+        loaded = time.perf_counter() - started
+        seconds = selection.run(client)
+    finally:
+        client.close()
+    print(json.dumps({"warm_up_seconds": warm_up, "load_seconds": loaded, "run_seconds": seconds}))
+
+
+def per_load_models(target: Path) -> list[str]:
+    """The table and incremental models but the graph analytics: what takes in each load (views and
+    seeds do not change with the data), the same set as PER_LOAD_TABLES selects."""
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"].values()
+    return sorted(node["name"] for node in nodes if node["resource_type"] == "model"
+                  and node["config"]["materialized"] in ("table", "incremental")
+                  and "graph_analytics" not in node.get("tags", []))
+
+
+def rounded(nodes: dict[str, float]) -> dict[str, float]:
+    return {node.split(".")[-1]: round(seconds, 3) for node, seconds in sorted(nodes.items(), key=lambda item: -item[1])}
 
 
 def node_seconds(target: Path) -> dict[str, float]:
@@ -418,10 +491,22 @@ def figures(stream: Stream, steps: dict[str, Any]) -> dict[str, Any]:
                       "events_per_s_own_median": round(stream.events / own) if own else None}
     out["load"]["mb_per_s_median"] = round(stream.megabytes / out["load"]["median_seconds"], 1)
     full = out["full_build"]["median_seconds"]
+    full_models = out["full_build"]["own_seconds_median"]
     per_load = seconds(("incremental_build",), "median")
     graph = seconds(("incremental_graph",), "median")
-    out["incremental"] = {"without_graph_analytics_fraction": round(per_load / full, 4),  # type: ignore[operator]
-                          "all_models_fraction": round((per_load + graph) / full, 4)}  # type: ignore[operator]
+    tables = seconds(("incremental_tables",), "median")
+    in_process = seconds(("incremental_in_process",), "median")
+    per_load_own = seconds(("incremental_build",), "median", "model_seconds")
+    in_process_own = seconds(("incremental_in_process",), "median", "model_seconds")
+    out["incremental"] = {
+        "without_graph_analytics_fraction": round(per_load / full, 4),  # type: ignore[operator]
+        "all_models_fraction": round((per_load + graph) / full, 4),  # type: ignore[operator]
+        # dbt start-up excluded on both sides: the models' execution times (sums over nodes)
+        "models_fraction": round(per_load_own / full_models, 4),  # type: ignore[operator]
+        "tables_run_fraction": round(tables / full, 4),  # type: ignore[operator]
+        "in_process_models_fraction": round(in_process_own / full_models, 4),  # type: ignore[operator]
+        "in_process_seconds": round(in_process, 3),  # type: ignore[arg-type]
+    }
     return out
 
 
@@ -446,6 +531,14 @@ def goals(size: dict[str, Any], graph: dict[str, Any] | None) -> list[dict[str, 
          100 * inc["without_graph_analytics_fraction"], "%", inc["without_graph_analytics_fraction"] <= 0.10),
         ("incremental +1% <= 10% of the full build (every model, tag:graph_analytics included)",
          100 * inc["all_models_fraction"], "%", inc["all_models_fraction"] <= 0.10),
+        ("incremental +1% <= 10% of the full build, `dbt run` of the per-load tables and incremental models "
+         "(seeds and views not re-created; whole command)", 100 * inc["tables_run_fraction"], "%",
+         inc["tables_run_fraction"] <= 0.10),
+        ("incremental +1% <= 10% of the full build, models' execution time (dbt start-up excluded on both "
+         "sides; per-load `dbt build`)", 100 * inc["models_fraction"], "%", inc["models_fraction"] <= 0.10),
+        (f"incremental +1% <= 10% of the full build, in-process as `follow` runs it (dbt started; models' "
+         f"execution time against the full build's; the run took {inc['in_process_seconds']:.2f} s wall)",
+         100 * inc["in_process_models_fraction"], "%", inc["in_process_models_fraction"] <= 0.10),
         ("loader peak RSS < 1 GiB (largest file)", steps["load"]["peak_rss_mib"], "MiB",
          steps["load"]["peak_rss_mib"] < GIB_MIB),
         (f"money-flow full refresh < 60 s at 1M transfers (this stream: {transfers:,} transfers)",
@@ -488,6 +581,8 @@ OTHER_STEPS = {
     "load_increment": "+1% blocks: load",
     "incremental_build": "+1%: dbt build, graph analytics apart",
     "incremental_graph": "+1%: dbt build tag:graph_analytics",
+    "incremental_tables": "+1%: dbt run, tables only (no seeds/views)",
+    "incremental_in_process": "+1%: in-process run (follow), dbt started",
 }
 
 
@@ -520,7 +615,10 @@ def print_report(results: dict[str, Any]) -> None:
         inc = f["incremental"]
         print(f"  load: {f['load']['mb_per_s_median']} MB/s. Incremental +1% as a fraction of the full build: "
               f"{100 * inc['without_graph_analytics_fraction']:.1f}% (graph analytics apart), "
-              f"{100 * inc['all_models_fraction']:.1f}% (every model)")
+              f"{100 * inc['all_models_fraction']:.1f}% (every model), "
+              f"{100 * inc['tables_run_fraction']:.1f}% (`dbt run` of the tables); models' execution time: "
+              f"{100 * inc['models_fraction']:.1f}% (`dbt build`), {100 * inc['in_process_models_fraction']:.1f}% "
+              f"(in-process, {inc['in_process_seconds']:.2f} s wall)")
         print(f"  graph_analytics models in the money-flow refresh: {size['graph_analytics_model_seconds']['median']:.2f} s; "
               f"graph: {size['counts']['graph_addresses_after_increment']:,} addresses, "
               f"{size['counts']['graph_edges_after_increment']:,} edges")
@@ -582,10 +680,20 @@ def markdown_summary(results: dict[str, Any]) -> str:
         for name, label in OTHER_STEPS.items():
             t = steps[name]["seconds"]
             lines.append(f"| {label} | {t['median']:.2f} | {t['best']:.2f} | | | |")
+        lines += ["", "Models' execution time (s, last repeat; the 15 slowest of the full build and of the +1%):", "",
+                  "| model | full build | +1% dbt build | +1% in-process |", "| --- | ---: | ---: | ---: |"]
+        full, inc, own = size["models_full_build"], size["models_incremental_build"], size["models_incremental_in_process"]
+        for model in dict.fromkeys([*list(full)[:15], *list(inc)[:15]]):
+            lines.append(f"| {model} | {_seconds(full.get(model))} | {_seconds(inc.get(model))} | {_seconds(own.get(model))} |")
+        lines.append(f"| all models | {sum(full.values()):.2f} | {sum(inc.values()):.2f} | {sum(own.values()):.2f} |")
         lines.append("")
     lines += ["Goals, on the largest size:", ""]
     lines += [f"- **{g['status']}** {g['goal']}: {g['value']:,} {g['unit']}" for g in results["goals"]]
     return "\n".join(lines) + "\n"
+
+
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 def draw_chart(results: dict[str, Any], out: Path) -> None:
