@@ -118,15 +118,16 @@ classified_events as (
     -- rule_fields goes on through the window whole: every column below is derived from that
     -- one materialized value (a rule column computed only inside multiIf branches would have
     -- ClickHouse's short-circuit evaluation parse the JSON again for each use).
-    -- paying_account: a transfer's sender, a fee payment's payer (its first field).
+    -- from_address: a transfer's sender; on a fee payment (no rule) its payer, the first field
+    -- (one column for the window below to group them by; not in a separate `if`, whose lazy
+    -- branches would parse the JSON again).
     select
         {{ event_columns | join(',\n        ') }},
         rule_number,
         is_named,
         is_fee_payment,
         {{ transfer_rule_fields() }} as rule_fields,
-        {{ transfer_rule_column('from_address', "''") }} as from_address,
-        if(is_fee_payment, tupleElement(rule_fields, 1), from_address) as paying_account
+        {{ transfer_rule_column('from_address', 'tupleElement(rule_fields, 1)') }} as from_address
     from events_with_settings
 ),
 
@@ -134,7 +135,7 @@ events_by_sender as (
     -- What a transfer needs to know about the fee payments of its extrinsic made by its sender:
     -- how many there are, the actual_fee text (second field) of the first one, and the
     -- event_index of the sender's first transfer in that extrinsic. One window per (extrinsic,
-    -- paying_account) with scalar aggregates (no order needed: argMin / min by event_index).
+    -- from_address) with scalar aggregates (no order needed: argMin / min by event_index).
     select
         {{ event_columns | join(',\n        ') }},
         rule_number,
@@ -146,7 +147,7 @@ events_by_sender as (
             as first_fee_text,
         minIf(event_index, rule_number > 0) over sender as first_send_index
     from classified_events
-    window sender as (partition by network, block_height, extrinsic_index, paying_account)
+    window sender as (partition by network, block_height, extrinsic_index, from_address)
 ),
 
 transfers as (
