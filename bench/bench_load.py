@@ -2,10 +2,12 @@
 
     .venv/bin/python -m bench.bench_load                       # ~200k events, quick
     .venv/bin/python -m bench.bench_load --events 5000000 --format zst
+    .venv/bin/python -m bench.bench_load --events 1000000 --compare HEAD~3 --repeat 3   # before/after
 
 The input is generated once per (network, size, format) into --work (default /tmp/bench_load) and
 reused. The load runs in a child process on a fresh chDB folder, so the peak RSS printed is the
-loading process's own. Goal on the 2-core reference machine: >= 1,000,000 events/s, < 1 GiB.
+loading process's own. With --compare REV the loader of that git revision loads the same file in
+turns with this tree's (machines shared with other work give noisy wall-clock times; compare CPU). Goal on the 2-core reference machine: >= 1,000,000 events/s, < 1 GiB.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ def main() -> int:
     parser.add_argument("--format", default="ndjson", choices=["ndjson", "gz", "zst"])
     parser.add_argument("--batch-mb", type=int, default=48)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench_load"))
+    parser.add_argument("--compare", metavar="REV", help="also load with the loader of this git revision, side by side")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each (alternating with --compare)")
     args = parser.parse_args()
 
     blocks = max(1, round(args.events / EVENTS_PER_BLOCK[args.network]))
@@ -60,30 +64,59 @@ def main() -> int:
         made = generate(args.network, blocks, 42, source)
         print(f"generated {source}: {made.events:,} events in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
-    chdb = args.work / "chdb"
-    shutil.rmtree(chdb, ignore_errors=True)
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(chdb), args.network, str(source), str(args.batch_mb << 20)],
-                          capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - started
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak_mib, cpu_seconds = usage.ru_maxrss / 1024, result["cpu"]
     size_mb = source.stat().st_size / 1e6
-    print(f"load {args.network} {args.format}: {result['events']:,} events, {result['blocks']:,} blocks, "
-          f"{size_mb:,.0f} MB on disk")
-    print(f"  load_files : {result['seconds']:.2f} s  {result['events'] / result['seconds']:,.0f} events/s  "
-          f"{size_mb / result['seconds']:,.1f} MB/s")
-    print(f"  process    : {wall:.2f} s wall (with interpreter and chDB start-up)")
-    print(f"  peak RSS   : {peak_mib:,.0f} MiB")
-    # CPU time does not depend on what else runs on the machine: events per CPU-second times the
-    # cores is the rate this load reaches when it has them to itself.
-    print(f"  CPU        : {cpu_seconds:.2f} s user+sys in load_files = {cpu_seconds / result['events'] * 1e6:.2f} CPU-s per million events; "
-          f"{result['events'] / cpu_seconds:,.0f} events per CPU-second (x{os.cpu_count()} cores = "
-          f"{result['events'] / cpu_seconds * (os.cpu_count() or 1):,.0f} events/s if uncontended)")
-    print(f"  load avg   : {os.getloadavg()[0]:.2f} (other processes compete for the same cores)")
+    print(f"load {args.network} {args.format}: {size_mb:,.0f} MB on disk")
+    before = _exported_loader(args.compare, args.work) if args.compare else None
+    runs = ([(f"before ({args.compare})", before)] if before else []) + [("this tree", None)]
+    for _ in range(args.repeat):
+        for label, pythonpath in runs:
+            result = _load_in_child(args.work / "chdb", args.network, source, args.batch_mb, pythonpath)
+            _report(label, result, size_mb)
+            if result["quarantined"]:
+                return 1
+    return 0
+
+
+def _exported_loader(revision: str, work: Path) -> str:
+    """The loader package as of a git revision, in a folder to put first on PYTHONPATH."""
+    folder = work / f"loader-{revision.replace('/', '_')}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", revision, "loader"], cwd=Path(__file__).parent.parent,
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return str(folder)
+
+
+def _load_in_child(chdb: Path, network: str, source: Path, batch_mb: int, pythonpath: str | None) -> dict[str, float]:
+    """One load on a fresh chDB folder in a child process: its own figures plus the whole process's
+    wall-clock, CPU (all threads) and peak RSS."""
     shutil.rmtree(chdb, ignore_errors=True)
-    return 0 if result["quarantined"] == 0 else 1
+    env = {**os.environ, "PYTHONPATH": pythonpath} if pythonpath else None
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(chdb), network, str(source), str(batch_mb << 20)],
+                             stdout=subprocess.PIPE, text=True, env=env)
+    out = child.stdout.read() if child.stdout else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"the load failed (exit status {os.waitstatus_to_exitcode(status)})")
+    shutil.rmtree(chdb, ignore_errors=True)
+    return {**json.loads(out.strip().splitlines()[-1]), "wall": time.perf_counter() - started,
+            "process_cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
+
+
+def _report(label: str, result: dict[str, float], size_mb: float) -> None:
+    events, seconds, cpu_seconds = result["events"], result["seconds"], result["cpu"]
+    print(f"{label}: {events:,.0f} events, {result['blocks']:,.0f} blocks")
+    print(f"  load_files : {seconds:.2f} s  {events / seconds:,.0f} events/s  {size_mb / seconds:,.1f} MB/s")
+    print(f"  process    : {result['wall']:.2f} s wall, {result['process_cpu']:.2f} CPU-s (with interpreter and chDB start-up)")
+    print(f"  peak RSS   : {result['peak_mib']:,.0f} MiB")
+    # CPU time depends less on what else runs on the machine: events per CPU-second times the
+    # cores is the rate this load reaches when it has them to itself.
+    print(f"  CPU        : {cpu_seconds:.2f} s user+sys in load_files = {cpu_seconds / events * 1e6:.2f} CPU-s per million events; "
+          f"{events / cpu_seconds:,.0f} events per CPU-second (x{os.cpu_count()} cores = "
+          f"{events / cpu_seconds * (os.cpu_count() or 1):,.0f} events/s if uncontended)")
+    print(f"  load avg   : {os.getloadavg()[0]:.2f} (other processes compete for the same cores)")
 
 
 if __name__ == "__main__":

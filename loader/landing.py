@@ -204,7 +204,7 @@ from (
         from file({{path:String}}, 'JSONEachRow', '{_PARSED_SCHEMA}')
     ) as parsed
     left join (
-        select toUInt64(_row_number) + if(_file = '1.ndjson', {{second_first:UInt64}}, 0) as row, startsWith(line, '{{') AND endsWith(line, '}}') as one_object,
+        select toUInt64(_row_number) + if(_file = '1.ndjson', {{second_first:UInt64}}, 0) as row, startsWith(line, '{{') AND match(line, '}}\\r?$') as one_object,
             match(line, {{ambiguous:String}}) as ambiguous
         from file({{path:String}}, 'LineAsString', 'line String')
     ) as lines using (row)
