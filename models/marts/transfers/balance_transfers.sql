@@ -11,10 +11,12 @@
     contract={'enforced': true},
     on_schema_change='fail',
     pre_hook="{{ delete_reprocessed_blocks(processed_block_versions(), '_version') }}",
-    query_settings={'max_insert_threads': 2},
+    query_settings={'max_insert_threads': 2, 'optimize_on_insert': 0},
 ) }}
 -- One row per balance transfer. Rows of a re-processed block are deleted before its new rows
 -- land (pre_hook), so readers need no FINAL; ReplacingMergeTree(_version) is a safety net.
+-- The rows inserted are unique on the sort key already (int_transfers_extracted's key), so the
+-- insert skips ReplacingMergeTree's deduplication pass (optimize_on_insert = 0).
 select
     network,
     block_height,
