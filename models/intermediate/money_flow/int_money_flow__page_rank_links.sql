@@ -29,6 +29,22 @@ with scoped_nodes as (
     from {{ ref('int_money_flow__communities') }}
 ),
 
+-- Each link with its source's community; links inside a community are those whose (target,
+-- source's community) is a member: a set lookup, not a second join. Written as a three-way join
+-- with the two communities compared, ClickHouse 26.9 may join the community lists with each other
+-- on community_id first (every pair of members of a community): 478 s instead of 0.04 s on a
+-- 37,000-address graph whose largest community has 7,900 members.
+sourced_links as (
+    select
+        links.source_key as source_key,
+        links.target_key as target_key,
+        links.volume as volume,
+        sources.community_id as source_community_id
+    from {{ ref('int_money_flow__graph_links') }} as links
+    inner join {{ ref('int_money_flow__communities') }} as sources
+        on links.source_key = sources.node_key
+),
+
 scoped_links as (
     select
         {{ network_scope }} as graph_scope,
@@ -41,15 +57,16 @@ scoped_links as (
 
     select
         {{ community_scope }} as graph_scope,
-        links.source_key as source_key,
-        links.target_key as target_key,
-        links.volume as volume
-    from {{ ref('int_money_flow__graph_links') }} as links
-    inner join {{ ref('int_money_flow__communities') }} as sources
-        on links.source_key = sources.node_key
-    inner join {{ ref('int_money_flow__communities') }} as targets
-        on links.target_key = targets.node_key
-    where sources.community_id = targets.community_id
+        sourced_links.source_key as source_key,
+        sourced_links.target_key as target_key,
+        sourced_links.volume as volume
+    from sourced_links
+    where (sourced_links.target_key, sourced_links.source_community_id) in (
+        select
+            communities.node_key,
+            communities.community_id
+        from {{ ref('int_money_flow__communities') }} as communities
+    )
 ),
 
 out_volumes as (
