@@ -48,15 +48,24 @@ batch_blocks as (
 
 failed_extrinsics as (
     -- The extrinsics that failed (System.ExtrinsicFailed): their transfers are reverted. Few
-    -- rows, read apart: a set the transfers are checked against.
+    -- rows, read apart: a set the transfers are checked against. Raw events of the current
+    -- block versions in the batch by a set lookup on the version's key (cheaper than the
+    -- staging view's join, which also carries the block columns this set does not need).
     select
         network,
         block_height,
         assumeNotNull(extrinsic_index) as extrinsic_index
-    from {{ ref('stg_chain__events') }}
+    from {{ source('chain', 'events') }}
     where
         module_id = 'System' and event_id = 'ExtrinsicFailed' and extrinsic_index is not null
-        and {{ batch }}
+        and (network, block_height, block_hash) in (
+            select
+                batch_block_versions.network,
+                batch_block_versions.block_height,
+                batch_block_versions.block_hash
+            from {{ ref('stg_chain__blocks') }} as batch_block_versions
+            where {{ batch }}
+        )
 ),
 
 batch_events as (
