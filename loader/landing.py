@@ -113,6 +113,10 @@ _TYPED_BLOCK = """toUInt32OrZero(p.block_height),
     if(problem = '', arrayMap(x -> (toUInt32OrZero(x.index), ifNull(x.hash, ''), x.signer, ifNull(x.call_module, ''),
         ifNull(x.call_function, ''), x.success = 'true', if(isNull(x.pays_fee), NULL, x.pays_fee = 'true')), p.extrinsics), [])"""
 
+# A line's number within its batch (from 0), read by file() over BatchFiles' two files: 1.ndjson
+# starts `second_first` lines after 0.ndjson.
+_ROW_IN_BATCH = "toUInt64(_row_number) + if(_file = '1.ndjson', {second_first:UInt64}, 0)"
+
 # Parse each line once (JSONExtract into a tuple of texts), name the first problem, type the rest.
 STAGE_FILL = f"""
 insert into {{stage}} (line_no, source, location, raw, problem, block_height, block_hash, block_time, extrinsics, events)
@@ -199,12 +203,12 @@ from (
                 AND arrayAll(a -> isValidJSON(a), attributes), '',
             '{NEEDS_EXACT_PATH}') as problem
     from (
-        select toUInt64(_row_number) + if(_file = '1.ndjson', {{second_first:UInt64}}, 0) as row,
+        select {_ROW_IN_BATCH} as row,
             tuple(block_height, block_hash, block_timestamp, extrinsics, events)::Tuple({_PARSED_SCHEMA}) as p
         from file({{path:String}}, 'JSONEachRow', '{_PARSED_SCHEMA}')
     ) as parsed
     left join (
-        select toUInt64(_row_number) + if(_file = '1.ndjson', {{second_first:UInt64}}, 0) as row, startsWith(line, '{{') AND match(line, '}}\\r?$') as one_object,
+        select {_ROW_IN_BATCH} as row, startsWith(line, '{{') AND match(line, '}}\\r?$') as one_object,
             match(line, {{ambiguous:String}}) as ambiguous
         from file({{path:String}}, 'LineAsString', 'line String')
     ) as lines using (row)
@@ -474,7 +478,7 @@ class Landing:
 
     def _stage_lines(self, batch: LineBatch, stage: str, files: BatchFiles) -> None:
         relation = (
-            "(select toUInt64(_row_number) + if(_file = '1.ndjson', {second_first:UInt64}, 0) + {first_line:UInt64} as line_no, "
+            f"(select {_ROW_IN_BATCH} + {{first_line:UInt64}} as line_no, "
             "{source:String} as source, "
             "concat({source:String}, ':', toString(line_no)) as location, line, '' as original, toUInt8(0) as exact "
             "from file({path:String}, 'LineAsString', 'line String'))"
