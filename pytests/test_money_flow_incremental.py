@@ -39,9 +39,11 @@ LOADS: list[dict[int, list[Transfer]]] = [
     {7: [t(7, "P", "Q", "2"), t(7, "R", "X", "1")],
      3: [],
      8: []},
-    # Only new blocks: existing edges and addresses grow by their new transfers (no recomputation).
-    {9: [t(9, "P", "Q", "3"), t(9, "Q", "R", "1"), t(9, "T", "U", "1")],
-     10: [t(10, "U", "P", "7")]},
+    # Only new blocks: existing edges and addresses grow by their new transfers (no recomputation);
+    # R -> Q is a new edge between old neighbours (Q gains a sender, not a neighbour), P -> P a
+    # new self-edge, V a new address.
+    {9: [t(9, "P", "Q", "3"), t(9, "Q", "R", "1"), t(9, "T", "U", "1"), t(9, "V", "W", "1")],
+     10: [t(10, "U", "P", "7"), t(10, "R", "Q", "2"), t(10, "P", "P", "1")]},
 ]
 
 

@@ -58,6 +58,19 @@
     {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}
 {%- endmacro %}
 
+{% macro money_flow_first_height_expression(batches, network_column) -%}
+    {#- SQL giving the batch's first changed block of the row's network (never reached when the
+        network has no batch). -#}
+    {%- set branches = [] -%}
+    {%- for batch in batches -%}
+        {%- do branches.append(network_column ~ ' = ' ~ money_flow_literal(batch.network)
+            ~ ', ' ~ batch.first_height) -%}
+    {%- endfor -%}
+    {%- set beyond = '4294967295' -%}
+    {{- return(
+        'multiIf(' ~ (branches | join(', ')) ~ ', ' ~ beyond ~ ')' if branches else beyond) -}}
+{%- endmacro %}
+
 {% macro money_flow_touched_condition(batches, last_height_column) -%}
     {#- Rows of this model active at or above the batch's first changed block: recomputed. -#}
     {%- set parts = [] -%}

@@ -6,6 +6,7 @@
     order_by='(network, address)',
     on_schema_change='fail',
     settings={'min_bytes_for_wide_part': 0},
+    query_settings={'join_use_nulls': 0},
     tags=['money_flow'],
     post_hook="{{ money_flow_delete_tombstones() }}",
 ) }}
@@ -14,31 +15,16 @@
 -- depends_on: {{ ref('int_transfers_extracted') }}, {{ ref('balance_transfers') }}
 -- Transfer statistics of every address, derived from money_flow_edges (exact: each edge is one
 -- (from, to, asset) relation, so distinct counterparties are distinct edge ends). Incremental:
--- addresses a new transfer touches, or active at or above a re-processed block, are recomputed
--- from all their edges; the others are left as they are.
+-- addresses active at or above a re-processed block are recomputed from all their edges; every
+-- other address a new transfer touches gets the batch added to its row (counts and volumes
+-- summed; a counterparty is new when every edge between the two, either way, is new).
 {%- set batches = money_flow_batches() %}
-{%- set affected = '(select affected_addresses.network, affected_addresses.address'
-    ~ ' from affected_addresses)' %}
+{%- set recomputed = '(select recomputed_addresses.network, recomputed_addresses.address'
+    ~ ' from recomputed_addresses)' %}
 
 with
 {% if is_incremental() %}
-    affected_addresses as (
-        select
-            network,
-            from_address as address
-        from {{ ref('balance_transfers') }}
-        where {{ money_flow_new_transfers_condition(batches) }}
-
-        union distinct
-
-        select
-            network,
-            to_address as address
-        from {{ ref('balance_transfers') }}
-        where {{ money_flow_new_transfers_condition(batches) }}
-
-        union distinct
-
+    recomputed_addresses as (
         select
             network,
             address
@@ -46,11 +32,234 @@ with
         where {{ money_flow_touched_condition(batches, 'last_activity_block_height') }}
     ),
 
+    batch_transfers as (
+        select
+            network,
+            from_address,
+            to_address,
+            amount,
+            block_time,
+            block_height,
+            from_is_system,
+            to_is_system,
+            _version
+        from {{ ref('balance_transfers') }}
+        where {{ money_flow_new_transfers_condition(batches) }}
+    ),
+
+    -- each new transfer from both ends, for the addresses that take the batch as a delta
+    batch_sides as (
+        select
+            network,
+            address,
+            counterparty,
+            is_outgoing,
+            amount,
+            block_time,
+            block_height,
+            is_system,
+            _version
+        from (
+            select
+                network,
+                from_address as address,
+                to_address as counterparty,
+                true as is_outgoing,
+                amount,
+                block_time,
+                block_height,
+                from_is_system as is_system,
+                _version
+            from batch_transfers
+
+            union all
+
+            select
+                network,
+                to_address as address,
+                from_address as counterparty,
+                false as is_outgoing,
+                amount,
+                block_time,
+                block_height,
+                to_is_system as is_system,
+                _version
+            from batch_transfers
+        ) as sides
+        where (network, address) not in {{ recomputed }}
+    ),
+
+    batch_neighbours as (
+        select distinct
+            network,
+            address,
+            counterparty
+        from batch_sides
+    ),
+
+    -- the edges between a batch address and its batch counterparties, either way and in every
+    -- asset (money_flow_edges already holds the batch), seen from both ends
+    neighbour_edges as (
+        select
+            network,
+            edge_end.1 as address,
+            edge_end.2 as counterparty,
+            edge_end.3 as is_outgoing,
+            first_activity_block_height
+        from {{ ref('money_flow_edges') }}
+        array join
+            [(from_address, to_address, true), (to_address, from_address, false)] as edge_end
+        where (network, from_address, to_address) in (
+            select
+                batch_neighbours.network,
+                batch_neighbours.address,
+                batch_neighbours.counterparty
+            from batch_neighbours
+            union all
+            select
+                batch_neighbours.network,
+                batch_neighbours.counterparty,
+                batch_neighbours.address
+            from batch_neighbours
+        )
+    ),
+
+    -- an edge is new when its first block is in the batch; a counterparty is a new sender
+    -- (receiver, neighbour) when every edge from it (to it, either way) is new
+    neighbour_news as (
+        select
+            network,
+            address,
+            {{ money_flow_first_height_expression(batches, 'network') }} as batch_first_height,
+            countIf(is_outgoing) > 0
+            and minIf(first_activity_block_height, is_outgoing) >= batch_first_height
+                as is_new_receiver,
+            countIf(not is_outgoing) > 0
+            and minIf(first_activity_block_height, not is_outgoing) >= batch_first_height
+                as is_new_sender,
+            min(first_activity_block_height) >= batch_first_height as is_new_neighbour
+        from neighbour_edges
+        where (network, address, counterparty) in (
+            select
+                batch_neighbours.network,
+                batch_neighbours.address,
+                batch_neighbours.counterparty
+            from batch_neighbours
+        )
+        group by network, address, counterparty
+    ),
+
+    batch_counterparties as (
+        select
+            network,
+            address,
+            countIf(is_new_neighbour) as new_neighbour_count,
+            countIf(is_new_sender) as new_sender_count,
+            countIf(is_new_receiver) as new_receiver_count
+        from neighbour_news
+        group by network, address
+    ),
+
+    batch_stats as (
+        select
+            network,
+            address,
+            count() as transfer_count,
+            countIf(is_outgoing) as sent_count,
+            countIf(not is_outgoing) as received_count,
+            sumIf(amount, not is_outgoing) as volume_in,
+            sumIf(amount, is_outgoing) as volume_out,
+            min(block_time) as first_activity_at,
+            max(block_time) as last_activity_at,
+            min(block_height) as first_activity_block_height,
+            max(block_height) as last_activity_block_height,
+            max(is_system) as is_system,
+            max(_version) as _version
+        from batch_sides
+        group by network, address
+    ),
+
+    stored_stats as (
+        select
+            network,
+            address,
+            true as is_stored,
+            transfer_count,
+            sent_count,
+            received_count,
+            neighbour_count,
+            unique_senders,
+            unique_receivers,
+            volume_in,
+            volume_out,
+            first_activity_at,
+            last_activity_at,
+            first_activity_block_height,
+            last_activity_block_height,
+            is_system,
+            _version
+        from {{ this }}
+        where (network, address) in (
+            select
+                batch_stats.network,
+                batch_stats.address
+            from batch_stats
+        )
+    ),
+
+    -- the stored row plus the batch (join_use_nulls = 0: an address new to the table gets
+    -- zeros); output names differ from the joined CTEs' columns, which would resolve to them
+    extended_stats as (
+        select
+            batch_stats.network as extended_network,
+            batch_stats.address as extended_address,
+            stored_stats.transfer_count + batch_stats.transfer_count as extended_transfer_count,
+            stored_stats.sent_count + batch_stats.sent_count as extended_sent_count,
+            stored_stats.received_count + batch_stats.received_count as extended_received_count,
+            stored_stats.neighbour_count + batch_counterparties.new_neighbour_count
+                as extended_neighbour_count,
+            stored_stats.unique_senders + batch_counterparties.new_sender_count
+                as extended_unique_senders,
+            stored_stats.unique_receivers + batch_counterparties.new_receiver_count
+                as extended_unique_receivers,
+            stored_stats.volume_in + batch_stats.volume_in as extended_volume_in,
+            stored_stats.volume_out + batch_stats.volume_out as extended_volume_out,
+            if(
+                stored_stats.is_stored,
+                least(stored_stats.first_activity_at, batch_stats.first_activity_at),
+                batch_stats.first_activity_at
+            ) as extended_first_activity_at,
+            greatest(stored_stats.last_activity_at, batch_stats.last_activity_at)
+                as extended_last_activity_at,
+            if(
+                stored_stats.is_stored,
+                least(
+                    stored_stats.first_activity_block_height,
+                    batch_stats.first_activity_block_height
+                ),
+                batch_stats.first_activity_block_height
+            ) as extended_first_activity_block_height,
+            greatest(
+                stored_stats.last_activity_block_height, batch_stats.last_activity_block_height
+            ) as extended_last_activity_block_height,
+            stored_stats.is_system or batch_stats.is_system as extended_is_system,
+            greatest(stored_stats._version, batch_stats._version) as extended__version
+        from batch_stats
+        inner join batch_counterparties
+            on
+                batch_stats.network = batch_counterparties.network
+                and batch_stats.address = batch_counterparties.address
+        left join stored_stats
+            on
+                batch_stats.network = stored_stats.network
+                and batch_stats.address = stored_stats.address
+    ),
+
     edge_sides as (
         {{ money_flow_edge_sides(
             ref('money_flow_edges'),
-            '(network, from_address) in ' ~ affected,
-            '(network, to_address) in ' ~ affected,
+            '(network, from_address) in ' ~ recomputed,
+            '(network, to_address) in ' ~ recomputed,
         ) }}
     ),
 {% else %}
@@ -103,6 +312,27 @@ from address_stats
 
     union all
 
+    select
+        extended_network,
+        extended_address,
+        extended_transfer_count,
+        extended_sent_count,
+        extended_received_count,
+        extended_neighbour_count,
+        extended_unique_senders,
+        extended_unique_receivers,
+        extended_volume_in,
+        extended_volume_out,
+        extended_first_activity_at,
+        extended_last_activity_at,
+        extended_first_activity_block_height,
+        extended_last_activity_block_height,
+        extended_is_system,
+        extended__version
+    from extended_stats
+
+    union all
+
     -- Tombstones: recomputed addresses left without edges (deleted by the post_hook).
     select
         network,
@@ -121,7 +351,7 @@ from address_stats
         toUInt32(0) as last_activity_block_height,
         false as is_system,
         toUInt64(0) as _version
-    from affected_addresses
+    from recomputed_addresses
     where (network, address) not in (
         select
             address_stats.network,
