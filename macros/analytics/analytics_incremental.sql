@@ -82,22 +82,6 @@ replaced_blocks as (
 {%- endmacro %}
 
 {#
-  Rows a recompute emptied (all their transfers were replaced away) come back as rows with
-  transfer_count = 0 (see the models' key union); delete_insert replaces the old row with that
-  one and this post-hook removes it, so readers never see a stale row.
-#}
-{% macro analytics_delete_emptied_rows() %}
-    {#- on every incremental run (after the insert the watermark has moved on), but only when such
-        a row exists: no mutation otherwise -#}
-    {%- if execute and is_incremental() -%}
-        {%- set emptied = ' where transfer_count = 0' -%}
-        {%- if run_query('select count() from ' ~ this ~ emptied).rows[0][0] > 0 -%}
-            delete from {{ this }} where transfer_count = 0
-        {%- endif -%}
-    {%- endif -%}
-{% endmacro %}
-
-{#
   True when this incremental run may have to remove rows: some block loaded after the
   watermark is at or below the highest block this table summarised for its network, so it may
   have replaced a block whose transfers are gone. Checked once per run (run_query); when false

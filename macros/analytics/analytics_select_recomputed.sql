@@ -5,8 +5,8 @@
   after a block was replaced (analytics_has_replaced_blocks): the aggregate LEFT JOINed onto
   every key it covers, i.e. its own keys plus the keys this table already holds that match
   `touched_condition` (SQL on this table's columns). A key whose transfers are all gone gets
-  type defaults (transfer_count = 0), so delete_insert replaces its old row, and
-  analytics_delete_emptied_rows removes it. Needs join_use_nulls = 0 (set per model).
+  type defaults (transfer_count = 0), so delete_insert deletes its old row and, that row being
+  a tombstone (analytics_table_config), inserts nothing for it. Needs join_use_nulls = 0.
 #}
 {% macro analytics_select_recomputed(aggregate_cte, key_columns, measures, touched_condition) %}
 {% if analytics_has_replaced_blocks() %}

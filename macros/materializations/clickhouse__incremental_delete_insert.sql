@@ -9,6 +9,10 @@
   SELECT; then, as before, the target's rows with those keys are deleted (lightweight DELETE) and
   the new rows inserted by column name. The new rows are kept in a table before anything is
   deleted because the models' SELECTs read the target itself (watermark, touched keys).
+  Model meta `tombstone_condition` (SQL on the model's columns): new rows matching it only
+  delete the stored row of their key and are not inserted (a recomputed key left without data),
+  so no separate DELETE of such rows is needed afterwards. The new-data table's name holds the
+  invocation id, so it cannot exist yet (no DROP before the CREATE).
   Distributed tables are not supported (the project targets one server or chDB).
 #}
 {% macro clickhouse__incremental_delete_insert(
@@ -24,7 +28,7 @@
     {%- set new_data = existing_relation.incorporate(path={'identifier': new_data_name}) -%}
     {%- set query_settings = adapter.get_model_query_settings(model) -%}
     {%- set predicates = incremental_predicates or [] -%}
-    {{ drop_relation_if_exists(new_data) }}
+    {%- set tombstone_condition = (config.get('meta') or {}).get('tombstone_condition') -%}
     {%- set create_sql -%}
         create table {{ new_data }} engine = Memory as
         {{ sql }}
@@ -43,6 +47,7 @@
     {%- set insert_sql -%}
         insert into {{ existing_relation }} ({{ columns }})
         select {{ columns }} from {{ new_data }}
+        {%- if tombstone_condition %} where not ({{ tombstone_condition }}){% endif %}
         {{ query_settings }}
     {%- endset -%}
     {% call statement('insert_new_data') %}{{ insert_sql }}{% endcall %}

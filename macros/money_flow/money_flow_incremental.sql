@@ -10,7 +10,8 @@
       the batch's new transfers added to what they hold (the usual case: new blocks at the tip);
     - recompute: rows active at or above that first changed block (a re-processed block may
       have taken transfers away from them) are computed again from their whole history.
-      Rows left with nothing become tombstones (transfer_count = 0) that the post_hook deletes.
+      Rows left with nothing become tombstones (transfer_count = 0): they delete the stored
+      row and are not inserted (meta tombstone_condition, macros/materializations/).
 
     Every bound is written out as a literal per network, including the newest block version
     the run takes (`upper`): a load landing mid-run is left, whole, for the next run.
@@ -82,13 +83,3 @@
     {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}
 {%- endmacro %}
 
-{% macro money_flow_delete_tombstones() %}
-    {#- post_hook: deletes the rows a recomputation left empty (transfer_count = 0). Lightweight
-        DELETE, only when there is one (no mutation otherwise). -#}
-    {%- if execute and is_incremental() -%}
-        {%- set selection = ' where transfer_count = 0' -%}
-        {%- if run_query('select count() from ' ~ this ~ selection).rows[0][0] > 0 -%}
-            {{- 'delete from ' ~ this ~ selection -}}
-        {%- endif -%}
-    {%- endif -%}
-{% endmacro %}

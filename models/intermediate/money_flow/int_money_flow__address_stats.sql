@@ -8,7 +8,7 @@
     settings={'min_bytes_for_wide_part': 0},
     query_settings={'join_use_nulls': 0},
     tags=['money_flow'],
-    post_hook="{{ money_flow_delete_tombstones() }}",
+    meta={'tombstone_condition': 'transfer_count = 0'},
 ) }}
 -- Wide parts (min_bytes_for_wide_part 0): the lightweight deletes of incremental runs write a
 -- row mask instead of rewriting a compact part.
@@ -333,7 +333,7 @@ from address_stats
 
     union all
 
-    -- Tombstones: recomputed addresses left without edges (deleted by the post_hook).
+    -- Tombstones: recomputed addresses left without edges (they only delete the stored row: tombstone_condition).
     select
         network,
         address,

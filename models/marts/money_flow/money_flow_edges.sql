@@ -10,7 +10,7 @@
     on_schema_change='fail',
     settings={'min_bytes_for_wide_part': 0},
     tags=['money_flow'],
-    post_hook="{{ money_flow_delete_tombstones() }}",
+    meta={'tombstone_condition': 'transfer_count = 0'},
 ) }}
 -- Wide parts (min_bytes_for_wide_part 0): the lightweight deletes of incremental runs write a
 -- row mask instead of rewriting a compact part.
@@ -132,7 +132,7 @@ from edges
 
     union all
 
-    -- Tombstones: recomputed edges left without transfers (deleted by the post_hook).
+    -- Tombstones: recomputed edges left without transfers (they only delete the stored row: tombstone_condition).
     select
         network,
         from_address,
