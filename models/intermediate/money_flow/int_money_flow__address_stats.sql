@@ -333,7 +333,7 @@ from address_stats
 
     union all
 
-    -- Tombstones: recomputed addresses left without edges (they only delete the stored row: tombstone_condition).
+    -- Tombstones: recomputed addresses left without edges (they only delete the stored row).
     select
         network,
         address,

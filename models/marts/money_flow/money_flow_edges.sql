@@ -132,7 +132,7 @@ from edges
 
     union all
 
-    -- Tombstones: recomputed edges left without transfers (they only delete the stored row: tombstone_condition).
+    -- Tombstones: recomputed edges left without transfers (they only delete the stored row).
     select
         network,
         from_address,
