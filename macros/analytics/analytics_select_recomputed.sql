@@ -41,3 +41,49 @@ select
 from {{ aggregate_cte }}
 {% endif %}
 {% endmacro %}
+
+{#
+  Final SELECT of an analytics table whose incremental run adds new transfers to stored rows:
+  `aggregate_cte` holds the new transfers aggregated per key (key_columns then measures), and
+  each key's stored row, if any, is merged in. The merge follows the measure's name: a set
+  ('senders', 'receivers': sorted distinct arrays) is united; 'min_*' and 'first_*' take the
+  least, 'max_*', 'last_*', 'is_*' and '_version' the greatest; every other measure is a sum.
+  Exact only when the new transfers are not in the stored rows yet (no replaced block).
+#}
+{% macro analytics_select_merged(aggregate_cte, key_columns, measures) %}
+{%- set columns = key_columns + measures -%}
+{%- set merges = [] -%}
+{%- for column in measures -%}
+{%- if column in ('senders', 'receivers') -%}
+{%- do merges.append('arraySort(groupUniqArrayArray(' ~ column ~ ')) as ' ~ column) -%}
+{%- elif column.startswith(('min_', 'first_')) -%}
+{%- do merges.append('min(' ~ column ~ ') as ' ~ column) -%}
+{%- elif column.startswith(('max_', 'last_', 'is_')) or column == '_version' -%}
+{%- do merges.append('max(' ~ column ~ ') as ' ~ column) -%}
+{%- else -%}
+{%- do merges.append('sum(' ~ column ~ ') as ' ~ column) -%}
+{%- endif -%}
+{%- endfor -%}
+, stored_rows as (
+    select {{ columns | join(', ') }}
+    from {{ this }}
+    where ({{ key_columns | join(', ') }}) in (
+        select {{ key_columns | join(', ') }}
+        from {{ aggregate_cte }}
+    )
+),
+
+row_parts as (
+    select {{ columns | join(', ') }}
+    from {{ aggregate_cte }}
+    union all
+    select {{ columns | join(', ') }}
+    from stored_rows
+)
+
+select
+    {{ key_columns | join(', ') }},
+    {{ merges | join(',\n    ') }}
+from row_parts
+group by {{ key_columns | join(', ') }}
+{% endmacro %}
