@@ -14,19 +14,10 @@
     ['network', 'asset', 'address', 'activity_date'], partition_by='toYYYYMM(activity_date)') }}
 -- depends_on: {{ source('chain', 'blocks') }}
 -- One row per address, asset and UTC day it was active: the additive building block of the
--- address marts. Incremental runs of new blocks only (the usual case) add the new transfers to
--- the stored rows of their (address, day): every figure merges exactly (sums, extremes, and
--- the day's counterparty sets as sorted distinct arrays). A run after a replaced block
--- recomputes whole touched days (every address of the day) instead.
-{%- set adds_new_transfers = is_incremental() and not analytics_has_replaced_blocks() %}
+-- address marts. Incremental runs recompute whole touched days (every address of the day).
 with
 
-{% if adds_new_transfers %}
-    {{ analytics_address_leg_ctes(
-        '_version > ' ~ analytics_watermark() ~ ' and block_height >= ('
-        ~ 'select min(block_height) from ' ~ source('chain', 'blocks')
-        ~ ' where load_id > ' ~ analytics_watermark() ~ ')') }},
-{% elif is_incremental() %}
+{% if is_incremental() %}
     {{ analytics_touched_block_ctes() }}
 
     -- read through `in touched_days`, which sqlfluff's ST03 does not follow
@@ -34,6 +25,8 @@ with
         {{ analytics_touched_periods('day', 'activity_date') }}
     ),
 
+{% endif %}
+{% if is_incremental() %}
     {{ analytics_address_leg_ctes(
         "(network, toDate(block_time, 'UTC')) in touched_days and block_height >= "
         ~ analytics_first_touched_block('day', 'touched_days')) }},
@@ -111,11 +104,6 @@ address_days as (
     from legs
     group by network, asset, address, activity_date
 )
-{% if adds_new_transfers %}
-    {{ analytics_select_merged(
-        'address_days', ['network', 'asset', 'address', 'activity_date'], measures) }}
-{% else %}
 {{ analytics_select_recomputed(
     'address_days', ['network', 'asset', 'address', 'activity_date'], measures,
     '(network, activity_date) in touched_days') }}
-{% endif %}
