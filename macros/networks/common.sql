@@ -32,10 +32,11 @@
 
 {% macro transaction_fee_paid() %}
     {# TransactionPayment.TransactionFeePaid {who, actual_fee, tip} / [who, actual_fee, tip]:
-        not a transfer; actual_fee (tip included) becomes the fee of a transfer of its extrinsic. #}
+        not a transfer; actual_fee (tip included) becomes the fee of a transfer of its extrinsic.
+        tip is not read: actual_fee already holds it. #}
     {{ return({
         'module_id': 'TransactionPayment',
         'event_id': 'TransactionFeePaid',
-        'fields_type': rule_fields_type(['who', 'actual_fee', 'tip']),
+        'fields_type': rule_fields_type(['who', 'actual_fee']),
     }) }}
 {% endmacro %}

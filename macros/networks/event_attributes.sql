@@ -5,7 +5,9 @@
     in positional order; one JSONExtract into a Tuple of Strings reads them by name from an
     object and by position from an array, in a single parse of the event (the speed of the
     model rests on that). Strings come unquoted, numbers as their exact text (u128 included),
-    nested values as JSON text, a missing field as ''.
+    nested values as JSON text, a missing field as ''. The Tuple names only the rule's own
+    fields: every name JSONExtract looks up in an object costs a scan of its keys, so padding
+    fields would be searched for in vain on every event; the padding is added after the parse.
 #}
 
 {% macro rule_field_count() %}
@@ -14,18 +16,26 @@
 {% endmacro %}
 
 {% macro rule_fields_type(names) %}
-    {# 'Tuple(from String, to String, amount String, _4 String, ...)' for JSONExtract. #}
+    {# 'Tuple(from String, to String, amount String)' for JSONExtract: the rule's fields only. #}
     {% if names | length > rule_field_count() %}
         {% do exceptions.raise_compiler_error(
             'a rule reads at most ' ~ rule_field_count() ~ ' fields: ' ~ names | join(', ')
         ) %}
     {% endif %}
     {% set fields = [] %}
-    {% for index in range(rule_field_count()) %}
-        {% set name = names[index] if index < names | length else '_' ~ (index + 1) %}
+    {% for name in names %}
         {% do fields.append(name ~ ' String') %}
     {% endfor %}
     {{ return('Tuple(' ~ (fields | join(', ')) ~ ')') }}
+{% endmacro %}
+
+{% macro rule_fields_extract(fields_type) %}
+    {# SQL: the event's fields (one JSONExtract into `fields_type`), padded with '' to
+        rule_field_count() Strings so that every rule's tuple fits one column. #}
+    {% set padding = rule_field_count() - (fields_type.split(' String') | length - 1) %}
+    {% set extract = "JSONExtract(attributes, '" ~ fields_type ~ "')" %}
+    {{ return('tupleConcat(' ~ extract ~ ', tuple(' ~ ((["''"] * padding) | join(', ')) ~ '))'
+        if padding > 0 else extract) }}
 {% endmacro %}
 
 {% macro rule_field_refs(names) %}

@@ -83,13 +83,13 @@
 
 {% macro transfer_rule_fields() -%}
     {#- The fields the event's rule (rule_number in scope) or the fee payment reads: one
-        JSONExtract per event, into a Tuple of rule_field_count() Strings. -#}
+        JSONExtract per event, padded to a Tuple of rule_field_count() Strings. -#}
     {%- set extracts = [] -%}
     {%- for item in flat_transfer_rules() -%}
-        {%- do extracts.append("JSONExtract(attributes, '" ~ item.rule.fields_type ~ "')") -%}
+        {%- do extracts.append(rule_fields_extract(item.rule.fields_type)) -%}
     {%- endfor -%}
-    {{ rule_branches(extracts, "if(is_fee_payment, JSONExtract(attributes, '"
-        ~ transaction_fee_paid().fields_type ~ "'), tuple("
+    {{ rule_branches(extracts, "if(is_fee_payment, "
+        ~ rule_fields_extract(transaction_fee_paid().fields_type) ~ ", tuple("
         ~ ((["''"] * rule_field_count()) | join(', ')) ~ "))") }}
 {%- endmacro %}
 

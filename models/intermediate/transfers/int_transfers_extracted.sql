@@ -6,12 +6,15 @@
     partition_by='(network, block_range_start)',
     indexes=[{'name': 'idx_version', 'definition': '_version TYPE minmax GRANULARITY 1'}],
     pre_hook="{{ delete_reprocessed_blocks(ref('stg_chain__blocks'), 'load_id') }}",
-    query_settings={'max_insert_threads': 2},
+    query_settings={'max_insert_threads': 2, 'join_algorithm': 'hash'},
 ) }}
 -- Every transfer the network rules find (accepted or rejected, with the reason) plus one
 -- `block` row per processed block version: the rows balance_transfers and
 -- balance_transfers_rejected read, and this model's own incremental watermark (a block with no
 -- transfer still records that its version was processed). One pass over the events.
+-- join_algorithm 'hash': the events' join to their block versions builds one hash table (the
+-- engine's default choice, parallel_hash, partitions build and probe: about 10% more CPU for
+-- the whole query on 2 cores).
 {%- set batch = block_batch_filter(ref('stg_chain__blocks'), 'load_id') %}
 {#- Columns every event row carries from events_with_settings to the end. -#}
 {%- set event_columns = [
