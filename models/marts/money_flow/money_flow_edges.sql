@@ -84,6 +84,27 @@ with
                 recomputed_keys.asset
             from recomputed_keys
         )
+
+        union all
+
+        -- ... and each recomputed edge as an empty part: one left without transfers sums to
+        -- transfer_count = 0, a tombstone that only deletes the stored row
+        select
+            network,
+            from_address,
+            to_address,
+            asset,
+            toDecimal128(0, 18) as volume,
+            toUInt64(0) as transfer_count,
+            toDateTime64(0, 3, 'UTC') as first_activity_at,
+            toDateTime64(0, 3, 'UTC') as last_activity_at,
+            toUInt32(0) as first_activity_block_height,
+            toUInt32(0) as last_activity_block_height,
+            cast([], 'Array(LowCardinality(String))') as transfer_types,
+            false as from_is_system,
+            false as to_is_system,
+            toUInt64(0) as _version
+        from recomputed_keys
     ),
 {% else %}
     edge_parts as (
@@ -99,10 +120,12 @@ edges as (
         to_address,
         asset,
         sum(volume) as volume,
-        sum(transfer_count) as transfer_count,
-        min(first_activity_at) as first_activity_at,
+        -- named apart: the minIf conditions below read the parts' transfer_count
+        sum(transfer_count) as edge_transfer_count,
+        -- empty parts (transfer_count 0) hold no activity
+        minIf(first_activity_at, transfer_count > 0) as first_activity_at,
         max(last_activity_at) as last_activity_at,
-        min(first_activity_block_height) as first_activity_block_height,
+        minIf(first_activity_block_height, transfer_count > 0) as first_activity_block_height,
         max(last_activity_block_height) as last_activity_block_height,
         arraySort(groupUniqArrayArray(transfer_types)) as transfer_types,
         max(from_is_system) as from_is_system,
@@ -118,7 +141,7 @@ select
     to_address,
     asset,
     volume,
-    transfer_count,
+    edge_transfer_count as transfer_count,
     first_activity_at,
     last_activity_at,
     first_activity_block_height,
@@ -128,33 +151,3 @@ select
     to_is_system,
     _version
 from edges
-{%- if is_incremental() %}
-
-    union all
-
-    -- Tombstones: recomputed edges left without transfers (they only delete the stored row).
-    select
-        network,
-        from_address,
-        to_address,
-        asset,
-        toDecimal128(0, 18) as volume,
-        toUInt64(0) as transfer_count,
-        toDateTime64(0, 3, 'UTC') as first_activity_at,
-        toDateTime64(0, 3, 'UTC') as last_activity_at,
-        toUInt32(0) as first_activity_block_height,
-        toUInt32(0) as last_activity_block_height,
-        cast([], 'Array(LowCardinality(String))') as transfer_types,
-        false as from_is_system,
-        false as to_is_system,
-        toUInt64(0) as _version
-    from recomputed_keys
-    where (network, from_address, to_address, asset) not in (
-        select
-            edges.network,
-            edges.from_address,
-            edges.to_address,
-            edges.asset
-        from edges
-    )
-{%- endif %}
