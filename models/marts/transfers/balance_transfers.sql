@@ -11,12 +11,17 @@
     contract={'enforced': true},
     on_schema_change='fail',
     pre_hook="{{ delete_reprocessed_blocks(processed_block_versions(), '_version') }}",
-    query_settings={'max_insert_threads': 2, 'optimize_on_insert': 0},
+    query_settings={
+        'max_insert_threads': 2, 'optimize_on_insert': 0, 'min_insert_block_size_rows': 524288
+    },
 ) }}
 -- One row per balance transfer. Rows of a re-processed block are deleted before its new rows
 -- land (pre_hook), so readers need no FINAL; ReplacingMergeTree(_version) is a safety net.
 -- The rows inserted are unique on the sort key already (int_transfers_extracted's key), so the
 -- insert skips ReplacingMergeTree's deduplication pass (optimize_on_insert = 0).
+-- min_insert_block_size_rows 524288 (default about 1M): the insert's squashing hands blocks to
+-- its 2 writers in turn, so a large copy is sorted, indexed and compressed by both (a full
+-- refresh of 1.09 M transfers: 0.62 -> 0.37 s; parts of about 0.5 M rows instead of 1 M).
 select
     network,
     block_height,
