@@ -37,6 +37,6 @@
     {{ return({
         'module_id': 'TransactionPayment',
         'event_id': 'TransactionFeePaid',
-        'fields_type': rule_fields_type(['who', 'actual_fee']),
+        'fields': ['who', 'actual_fee'],
     }) }}
 {% endmacro %}

@@ -29,11 +29,11 @@
     {{ return('Tuple(' ~ (fields | join(', ')) ~ ')') }}
 {% endmacro %}
 
-{% macro rule_fields_extract(fields_type) %}
-    {# SQL: the event's fields (one JSONExtract into `fields_type`), padded with '' to
-        rule_field_count() Strings so that every rule's tuple fits one column. #}
-    {% set padding = rule_field_count() - (fields_type.split(' String') | length - 1) %}
-    {% set extract = "JSONExtract(attributes, '" ~ fields_type ~ "')" %}
+{% macro rule_fields_extract(names) %}
+    {# SQL: the event's fields `names` (one JSONExtract), padded with '' to rule_field_count()
+        Strings so that every rule's tuple fits one column. #}
+    {% set padding = rule_field_count() - names | length %}
+    {% set extract = "JSONExtract(attributes, '" ~ rule_fields_type(names) ~ "')" %}
     {{ return('tupleConcat(' ~ extract ~ ', tuple(' ~ ((["''"] * padding) | join(', ')) ~ '))'
         if padding > 0 else extract) }}
 {% endmacro %}

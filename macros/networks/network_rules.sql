@@ -86,10 +86,10 @@
         JSONExtract per event, padded to a Tuple of rule_field_count() Strings. -#}
     {%- set extracts = [] -%}
     {%- for item in flat_transfer_rules() -%}
-        {%- do extracts.append(rule_fields_extract(item.rule.fields_type)) -%}
+        {%- do extracts.append(rule_fields_extract(item.rule.fields)) -%}
     {%- endfor -%}
     {{ rule_branches(extracts, "if(is_fee_payment, "
-        ~ rule_fields_extract(transaction_fee_paid().fields_type) ~ ", tuple("
+        ~ rule_fields_extract(transaction_fee_paid().fields) ~ ", tuple("
         ~ ((["''"] * rule_field_count()) | join(', ')) ~ "))") }}
 {%- endmacro %}
 

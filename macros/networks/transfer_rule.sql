@@ -13,7 +13,7 @@
     {{ return({
         'module_id': module_id,
         'event_id': event_id,
-        'fields_type': rule_fields_type(fields),
+        'fields': fields,
         'transfer_type': transfer_type,
         'from_address': from_address,
         'to_address': to_address,
