@@ -82,4 +82,3 @@
     {%- endfor -%}
     {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}
 {%- endmacro %}
-

@@ -19,6 +19,11 @@
 -- other address a new transfer touches gets the batch added to its row (counts and volumes
 -- summed; a counterparty is new when every edge between the two, either way, is new).
 {%- set batches = money_flow_batches() %}
+{#- the statistics after (network, address), in table order #}
+{%- set stat_columns = ['transfer_count', 'sent_count', 'received_count', 'neighbour_count',
+    'unique_senders', 'unique_receivers', 'volume_in', 'volume_out', 'first_activity_at',
+    'last_activity_at', 'first_activity_block_height', 'last_activity_block_height', 'is_system',
+    '_version'] %}
 {%- set recomputed = '(select recomputed_addresses.network, recomputed_addresses.address'
     ~ ' from recomputed_addresses)' %}
 
@@ -184,20 +189,7 @@ with
             network,
             address,
             true as is_stored,
-            transfer_count,
-            sent_count,
-            received_count,
-            neighbour_count,
-            unique_senders,
-            unique_receivers,
-            volume_in,
-            volume_out,
-            first_activity_at,
-            last_activity_at,
-            first_activity_block_height,
-            last_activity_block_height,
-            is_system,
-            _version
+            {{ stat_columns | join(', ') }}
         from {{ this }}
         where (network, address) in (
             select
@@ -293,20 +285,7 @@ address_stats as (
 select
     network,
     address,
-    transfer_count,
-    sent_count,
-    received_count,
-    neighbour_count,
-    unique_senders,
-    unique_receivers,
-    volume_in,
-    volume_out,
-    first_activity_at,
-    last_activity_at,
-    first_activity_block_height,
-    last_activity_block_height,
-    is_system,
-    _version
+    {{ stat_columns | join(', ') }}
 from address_stats
 {%- if is_incremental() %}
 
