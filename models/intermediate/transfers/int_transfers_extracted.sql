@@ -16,6 +16,8 @@
 -- engine's default choice, parallel_hash, partitions build and probe: about 10% more CPU for
 -- the whole query on 2 cores).
 {%- set batch = block_batch_filter(ref('stg_chain__blocks'), 'load_id') %}
+{#- The network rules, numbered (macros/networks/network_rules.sql): built once, used below. -#}
+{%- set rules = flat_transfer_rules() %}
 {#- Columns every event row carries from events_with_settings to the end. -#}
 {%- set event_columns = [
     'network', 'block_height', 'block_time', 'block_timestamp', 'extrinsic_index', 'event_index',
@@ -90,7 +92,7 @@ batch_events as (
     from {{ ref('stg_chain__events') }}
     where
         (
-            {{ transfer_rule_events_filter() }}
+            {{ transfer_rule_events_filter(rules) }}
             or (module_id = 'TransactionPayment' and event_id = 'TransactionFeePaid')
         )
         and {{ batch }}
@@ -116,7 +118,7 @@ events_with_settings as (
             null
         ) as decimals,
         network_settings.partition_blocks as partition_blocks,
-        {{ transfer_rule_number('network_settings.rules') }} as rule_number,
+        {{ transfer_rule_number('network_settings.rules', rules) }} as rule_number,
         batch_events.extrinsic_index is not null
         and batch_events.module_id = 'TransactionPayment'
         and batch_events.event_id = 'TransactionFeePaid' as is_fee_payment
@@ -138,8 +140,8 @@ classified_events as (
         rule_number,
         is_named,
         is_fee_payment,
-        {{ transfer_rule_fields() }} as rule_fields,
-        {{ transfer_rule_column('from_address', 'tupleElement(rule_fields, 1)') }} as from_address
+        {{ transfer_rule_fields(rules) }} as rule_fields,
+        {{ transfer_rule_column('from_address', 'tupleElement(rule_fields, 1)', rules) }} as from_address
     from events_with_settings
 ),
 
@@ -170,11 +172,11 @@ transfers as (
         {{ event_columns | join(',\n        ') }},
         rule_number,
         from_address,
-        {{ transfer_rule_column('transfer_type', "''") }} as transfer_type,
-        {{ transfer_rule_column('to_address', "''") }} as to_address,
-        {{ transfer_rule_column('amount', "''") }} as amount_text,
-        {{ transfer_rule_column('from_is_system', 'false') }} as from_is_system,
-        {{ transfer_rule_column('to_is_system', 'false') }} as to_is_system,
+        {{ transfer_rule_column('transfer_type', "''", rules) }} as transfer_type,
+        {{ transfer_rule_column('to_address', "''", rules) }} as to_address,
+        {{ transfer_rule_column('amount', "''", rules) }} as amount_text,
+        {{ transfer_rule_column('from_is_system', 'false', rules) }} as from_is_system,
+        {{ transfer_rule_column('to_is_system', 'false', rules) }} as to_is_system,
         fee_payment_count,
         if(
             event_index = first_send_index and fee_payment_count > 0, first_fee_text, '0'
