@@ -141,7 +141,8 @@ classified_events as (
         is_named,
         is_fee_payment,
         {{ transfer_rule_fields(rules) }} as rule_fields,
-        {{ transfer_rule_column('from_address', 'tupleElement(rule_fields, 1)', rules) }} as from_address
+        {{ transfer_rule_column('from_address', 'tupleElement(rule_fields, 1)', rules) }}
+            as from_address
     from events_with_settings
 ),
 
