@@ -13,7 +13,7 @@
 -- balance_transfers_rejected read, and this model's own incremental watermark (a block with no
 -- transfer still records that its version was processed). One pass over the events.
 -- join_algorithm 'hash': the events' join to their block versions builds one hash table (the
--- engine's default choice, parallel_hash, partitions build and probe: about 10% more CPU for
+-- engine's default choice, parallel_hash, partitions build and probe: about 7% more CPU for
 -- the whole query on 2 cores).
 {%- set batch = block_batch_filter(ref('stg_chain__blocks'), 'load_id') %}
 {#- The network rules, numbered (macros/networks/network_rules.sql): built once, used below. -#}
