@@ -22,7 +22,8 @@
 {% endmacro %}
 
 {% macro flat_transfer_rules() %}
-    {#- Every (rule set, rule) pair, numbered from 1 in a fixed order. -#}
+    {#- Every (rule set, rule) pair, numbered from 1 in a fixed order: the `rules` argument of
+        the transfer_rule_* macros below (the model builds it once per compile). -#}
     {%- set flat = [] -%}
     {%- for rule_set, rules in network_transfer_rules().items() -%}
         {%- for rule in rules -%}
@@ -32,12 +33,12 @@
     {{ return(flat) }}
 {% endmacro %}
 
-{% macro transfer_rule_events_filter(rules=none) -%}
+{% macro transfer_rule_events_filter(rules) -%}
     {#- Predicate: the event is one a rule reads, as an `or` of `module_id = .. and event_id = ..`
         (on LowCardinality columns each comparison runs on the dictionary: several times cheaper
         than a `(module_id, event_id) in (..)` tuple, which hashes every row's pair). -#}
     {%- set pairs = [] -%}
-    {%- for item in rules or flat_transfer_rules() -%}
+    {%- for item in rules -%}
         {%- set pair = "module_id = '" ~ item.rule.module_id
             ~ "' and event_id = '" ~ item.rule.event_id ~ "'" -%}
         {%- if pair not in pairs %}{% do pairs.append(pair) %}{% endif -%}
@@ -45,10 +46,10 @@
     ({{ pairs | join(')\n        or (') }})
 {%- endmacro %}
 
-{% macro transfer_rule_number(rules_column, rules=none) -%}
+{% macro transfer_rule_number(rules_column, rules) -%}
     {#- Number of the rule an event matches in its network's rule set; 0 for none. -#}
     multiIf(
-    {%- for item in rules or flat_transfer_rules() %}
+    {%- for item in rules %}
         {{ rules_column }} = '{{ item.rule_set }}' and module_id = '{{ item.rule.module_id }}'
         and event_id = '{{ item.rule.event_id }}', {{ loop.index }},
     {%- endfor %}
@@ -81,11 +82,11 @@
     )
 {%- endmacro %}
 
-{% macro transfer_rule_fields(rules=none) -%}
+{% macro transfer_rule_fields(rules) -%}
     {#- The fields the event's rule (rule_number in scope) or the fee payment reads: one
         JSONExtract per event, padded to a Tuple of rule_field_count() Strings. -#}
     {%- set extracts = [] -%}
-    {%- for item in rules or flat_transfer_rules() -%}
+    {%- for item in rules -%}
         {%- do extracts.append(rule_fields_extract(item.rule.fields)) -%}
     {%- endfor -%}
     {{ rule_branches(extracts, "if(is_fee_payment, "
@@ -93,10 +94,10 @@
         ~ ((["''"] * rule_field_count()) | join(', ')) ~ "))") }}
 {%- endmacro %}
 
-{% macro transfer_rule_column(column, default, rules=none) -%}
+{% macro transfer_rule_column(column, default, rules) -%}
     {#- One output column: the matching rule's expression for it (rule_number in scope). -#}
     {%- set expressions = [] -%}
-    {%- for item in rules or flat_transfer_rules() -%}
+    {%- for item in rules -%}
         {%- do expressions.append(item.rule[column]) -%}
     {%- endfor -%}
     {{ rule_branches(expressions, default) }}
