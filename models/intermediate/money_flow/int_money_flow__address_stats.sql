@@ -37,61 +37,27 @@ with
         where {{ money_flow_touched_condition(batches, 'last_activity_block_height') }}
     ),
 
-    batch_transfers as (
-        select
-            network,
-            from_address,
-            to_address,
-            amount,
-            block_time,
-            block_height,
-            from_is_system,
-            to_is_system,
-            _version
-        from {{ ref('balance_transfers') }}
-        where {{ money_flow_new_transfers_condition(batches) }}
-    ),
-
     -- each new transfer from both ends, for the addresses that take the batch as a delta
     batch_sides as (
         select
             network,
-            address,
-            counterparty,
-            is_outgoing,
+            transfer_end.1 as address,
+            transfer_end.2 as counterparty,
+            transfer_end.3 as is_outgoing,
             amount,
             block_time,
             block_height,
-            is_system,
+            transfer_end.4 as is_system,
             _version
-        from (
-            select
-                network,
-                from_address as address,
-                to_address as counterparty,
-                true as is_outgoing,
-                amount,
-                block_time,
-                block_height,
-                from_is_system as is_system,
-                _version
-            from batch_transfers
-
-            union all
-
-            select
-                network,
-                to_address as address,
-                from_address as counterparty,
-                false as is_outgoing,
-                amount,
-                block_time,
-                block_height,
-                to_is_system as is_system,
-                _version
-            from batch_transfers
-        ) as sides
-        where (network, address) not in {{ recomputed }}
+        from {{ ref('balance_transfers') }}
+        array join
+            [
+                (from_address, to_address, true, from_is_system),
+                (to_address, from_address, false, to_is_system)
+            ] as transfer_end
+        where
+            {{ money_flow_new_transfers_condition(batches) }}
+            and (network, transfer_end.1) not in {{ recomputed }}
     ),
 
     batch_neighbours as (
