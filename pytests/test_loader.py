@@ -167,6 +167,31 @@ def test_blank_line_sends_the_batch_line_by_line_with_the_right_line_numbers(cli
            [('[1e3,"340282366920938463463374607431768211455"]',)]
 
 
+
+# One number spelling per line, so each line must be caught on its own (1e3 has no '.' or '-').
+EXACT_NUMBERS = {40: "1e3", 41: "2E-5", 42: "1.50", 43: "-7"}
+EXACT_LINES = [_block(h, _event(0, f'{{"amount": {n}}}')) for h, n in EXACT_NUMBERS.items()] + [
+    _block(44, _event(0, "[1e3, 2E-5, 1.50, -7, 18446744073709551617]"))]
+
+
+@pytest.mark.parametrize("server", [False, True], ids=["chdb-line-by-line", "server-rows"])
+def test_line_by_line_path_keeps_every_non_integer_number_as_written(client: Any, server: bool) -> None:
+    """Exponents, fractions and negatives land as written when read line by line: on chDB (a blank
+    line keeps the batch off the parsed path) and on the server path (numbered rows, forced here)."""
+    payload = ("\n" + "\n".join(EXACT_LINES) + "\n").encode()
+    landing = Landing(client, "torus", DB)
+    if server:
+        landing.embedded = False
+        batch = LineBatch(number_lines(payload, "exact.ndjson", 1), "exact.ndjson", numbered=True)
+    else:
+        batch = LineBatch(payload, "exact.ndjson")
+    summary = landing.land(batch)
+    assert (summary.blocks, summary.events, summary.quarantined) == (5, 5, 0)
+    assert rows(client, f"select block_height, attributes from {DB}.events order by block_height") == [
+        (40, '{"amount":1e3}'), (41, '{"amount":2E-5}'), (42, '{"amount":1.50}'), (43, '{"amount":-7}'),
+        (44, '[1e3,2E-5,1.50,-7,"18446744073709551617"]')]
+
+
 def test_unknown_network_empty_file_and_non_block_file(chdb_path: Path, tmp_path: Path) -> None:
     target = ["--chdb-path", str(chdb_path)]
     assert main(["load", "--network", "atlantis", *target, str(BAD)]) == 2
