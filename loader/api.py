@@ -8,7 +8,8 @@
     rows = status(client)
 
 Files: canonical NDJSON (.ndjson/.jsonl, optionally .gz/.zst); Sidecar block JSON (*.json files,
-or folders of them). One loader at a time per raw database (see loader/landing.py).
+or folders of them). Each call holds the raw database's writer lock while it loads (loader/lock.py):
+a second loader of the same database meanwhile fails with `LoaderLocked` naming the holder.
 """
 
 from __future__ import annotations
@@ -40,35 +41,37 @@ def load_files(client: Any, network: str, paths: Sequence[Path | str], database:
     for path in files:
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
-    landing = Landing(client, network, database or raw_database())
     summary = LoadSummary()
-    for path in files:
-        if is_sidecar(path):
-            summary.add(load_sidecar(landing, [path], progress))
-        else:
-            summary.add(load_ndjson_file(landing, path, batch_bytes, progress))
+    with Landing(client, network, database or raw_database()) as landing:
+        for path in files:
+            if is_sidecar(path):
+                summary.add(load_sidecar(landing, [path], progress))
+            else:
+                summary.add(load_ndjson_file(landing, path, batch_bytes, progress))
     return summary
 
 
 def load_lines(client: Any, network: str, ndjson: bytes, source: str, database: str | None = None) -> LoadSummary:
     """Canonical NDJSON already in memory (e.g. blocks a follower just fetched), as one batch."""
     get_network(network)
-    landing = Landing(client, network, database or raw_database())
-    return landing.land(LineBatch(ndjson if ndjson.endswith(b"\n") else ndjson + b"\n", source))
+    with Landing(client, network, database or raw_database()) as landing:
+        return landing.land(LineBatch(ndjson if ndjson.endswith(b"\n") else ndjson + b"\n", source))
 
 
 def load_sidecar_responses(client: Any, network: str, responses: Sequence[tuple[str, str]],
                            database: str | None = None) -> LoadSummary:
     """Sidecar /blocks/{n} response texts (location, text), e.g. fetched over HTTP by a follower."""
     get_network(network)
-    return load_sidecar_texts(Landing(client, network, database or raw_database()), responses)
+    with Landing(client, network, database or raw_database()) as landing:
+        return load_sidecar_texts(landing, responses)
 
 
 def load_table(client: Any, network: str, table: str, database: str | None = None,
                progress: Progress | None = None, heights: tuple[int, int] | None = None) -> LoadSummary:
     """Copy a `block_stream` table (DB.TABLE) engine-side: all of it, or the (low, high) `heights`."""
     get_network(network)
-    return load_block_stream(Landing(client, network, database or raw_database()), table, progress, heights)
+    with Landing(client, network, database or raw_database()) as landing:
+        return load_block_stream(landing, table, progress, heights)
 
 
 STATUS_SQL = """

@@ -4,11 +4,13 @@
   substrate-loader load --network NAME --from-table DB.TABLE   a block_stream table, engine-side
   substrate-loader generate --network NAME --blocks N --seed S OUT
   substrate-loader status
+  substrate-loader unlock                                  clear the writer lock a stopped loader left
   substrate-loader follow --network NAME (FOLDER | DB.TABLE | --sidecar-url URL) [--once]
 
 The target is embedded chDB in $FLOWS_CHDB_PATH (default ./.chdb); a server with --url or
 FLOWS_TARGET=prod and CLICKHOUSE_HOST/PORT/USER/PASSWORD/SECURE. Exit status: 0 all loaded,
-1 something was quarantined (see the quarantine table), 2 an error stopped the load.
+1 something was quarantined (see the quarantine table), 2 an error stopped the load (also: another
+loader holds the raw database's writer lock; the message names it).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (UnknownNetworkError, ValueError, FileNotFoundError, ConnectionError) as error:
+    except (UnknownNetworkError, ValueError, FileNotFoundError, ConnectionError) as error:  # LoaderLocked too
         print(f"substrate-loader: error: {error}", file=sys.stderr)
         return 2
 
@@ -49,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("status", help="what is loaded, per network and source")
     _add_target(show)
     show.set_defaults(run=_status)
+
+    unlock = commands.add_parser("unlock", help="clear the writer lock of a raw database whose loader is gone",
+                                 description="Clear the writer lock (table loader_lock) that a loader stopped on "
+                                             "another host or a lost connection left. Refused while its holder's pid "
+                                             "still runs on this host (--force: that pid is another program now). "
+                                             "See README 'Loading blocks'.")
+    unlock.add_argument("--force", action="store_true", help="clear it even though its pid runs on this host")
+    _add_target(unlock)
+    unlock.set_defaults(run=_unlock)
 
     follow = commands.add_parser("follow", help="keep the raw tables and dbt marts current with a block source",
                                  description="Follow a block source: land each new batch, run the dbt selection, "
@@ -133,13 +144,17 @@ def _progress(paths: list[Path]) -> Iterator[Any]:
 
 def _status(args: argparse.Namespace) -> int:
     from loader.api import STATUS_COLUMNS, status
-    from loader.connection import connect
+    from loader.connection import connect, raw_database
+    from loader.lock import current_holder
 
     client = connect(args.url, args.chdb_path)
     try:
         rows = status(client, args.database)
+        holder = current_holder(client, args.database or raw_database())
     finally:
         client.close()
+    if holder:
+        print(f"being written by {holder.describe()} (writer lock; `substrate-loader unlock` if it is gone)")
     if not rows:
         print("nothing loaded yet")
         return 0
@@ -147,6 +162,20 @@ def _status(args: argparse.Namespace) -> int:
     widths = [max(len(r[i]) for r in table) for i in range(len(STATUS_COLUMNS))]
     for row in table:
         print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    from loader.connection import connect, raw_database
+    from loader.lock import unlock
+
+    database = args.database or raw_database()
+    client = connect(args.url, args.chdb_path)
+    try:
+        holder = unlock(client, database, args.force)
+    finally:
+        client.close()
+    print(f"{database}: " + (f"writer lock of {holder.describe()} cleared" if holder else "no writer lock held"))
     return 0
 
 

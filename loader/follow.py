@@ -27,6 +27,7 @@ from loader.connection import DEFAULT_CHDB_PATH, connect, raw_database
 from loader.dbt_runner import DbtFailed, DbtSelection, default_project_dir
 from loader.follow_sources import Batch, FetchFailed, FolderSource, Poll, SidecarSource, TableSource
 from loader.landing import LoadSummary
+from loader.lock import holding
 from loader.networks import get_network
 from loader.sidecar_http import SidecarClient
 
@@ -211,20 +212,21 @@ def follow_command(args: Any) -> int:
         client = connect(None, chdb_path)
         sidecar = None
         try:
-            if args.sidecar_url:
-                sidecar = SidecarClient(args.sidecar_url, args.concurrency, args.retries, args.retry_delay,
-                                        on_retry=log)
-                source: Source = SidecarSource(client, args.network, database, sidecar, args.from_height,
-                                               args.skip_gap, log)
-            else:
-                source = _local_source(args, client, database)
-            try:
-                dbt = DbtSelection(args.select, args.project_dir or default_project_dir(), args.profiles_dir)
-            except DbtFailed as error:
-                raise ValueError(str(error)) from error
-            log(f"following {source.key} for {args.network}: batches of {args.batch_blocks} blocks, "
-                f"{dbt.describe()}" + (", once" if args.once else f", every {args.interval:g} s"))
-            return Follower(client, source, dbt, options, stop).run()
+            with holding(client, database):  # the writer of this raw database for the whole run
+                if args.sidecar_url:
+                    sidecar = SidecarClient(args.sidecar_url, args.concurrency, args.retries, args.retry_delay,
+                                            on_retry=log)
+                    source: Source = SidecarSource(client, args.network, database, sidecar, args.from_height,
+                                                   args.skip_gap, log)
+                else:
+                    source = _local_source(args, client, database)
+                try:
+                    dbt = DbtSelection(args.select, args.project_dir or default_project_dir(), args.profiles_dir)
+                except DbtFailed as error:
+                    raise ValueError(str(error)) from error
+                log(f"following {source.key} for {args.network}: batches of {args.batch_blocks} blocks, "
+                    f"{dbt.describe()}" + (", once" if args.once else f", every {args.interval:g} s"))
+                return Follower(client, source, dbt, options, stop).run()
         except KeyboardInterrupt:  # a second signal: the batch in flight is cleaned up by the next start
             log("aborted: the unfinished batch's rows are removed and its heights loaded again on the next start")
             return 130

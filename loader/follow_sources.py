@@ -253,7 +253,8 @@ class FolderSource:
 
         def land() -> LoadSummary:
             if take[0].is_sidecar:  # one landing for the run of Sidecar files, not one per file
-                return load_sidecar(Landing(self.client, self.network, self.database), [f.path for f in take])
+                with Landing(self.client, self.network, self.database) as landing:
+                    return load_sidecar(landing, [f.path for f in take])
             return load_files(self.client, self.network, [take[0].path], self.database)
 
         def done(summary: LoadSummary) -> None:

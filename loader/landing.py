@@ -5,8 +5,12 @@ checked by ClickHouse); from there the same statements write `events`, `extrinsi
 (last: the commit marker), `block_replacements` and `quarantine`. Values reach ClickHouse as query
 parameters or as data, never inside SQL text; identifiers pass `checked_identifier`.
 
-One loader at a time per raw database: load ids are allocated as max + 1, and a batch without a
-'committed' row in `loads` is taken for an interrupted one and cleaned.
+One writer at a time per raw database: load ids are allocated as max + 1, and a batch without a
+'committed' row in `loads` is taken for an interrupted one and cleaned. So a Landing takes the
+database's writer lock (loader/lock.py) when it is made, before it reads the last load id, and
+holds it until `close()`: use it as a context manager (`with Landing(...) as landing:`), which also
+releases the lock when a load fails or is interrupted. A second Landing of the same database
+meanwhile raises `LoaderLocked` naming the holder.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 from clickhouse_connect.driver.exceptions import DatabaseError
 
 from loader.connection import is_embedded
+from loader.lock import LoaderLock
 from loader.schema import checked_identifier, ensure_schema
 
 # ClickHouse re-serializes JSON it parses: whitespace goes, integers keep every digit (beyond 64
@@ -353,7 +358,8 @@ class LineBatch:
 
 
 class Landing:
-    """Lands batches of one network into the raw database through `client`."""
+    """Lands batches of one network into the raw database through `client`, holding the database's
+    writer lock from construction until `close()` (or the end of its `with` block)."""
 
     def __init__(self, client: Any, network: str, database: str):
         self.client = client
@@ -361,8 +367,24 @@ class Landing:
         self.db = checked_identifier(database)
         self.embedded = is_embedded(client)
         ensure_schema(client, self.db)
-        self._next_load_id = self._max_load_id() + 1
-        self.cleanup_interrupted()
+        self.lock = LoaderLock(client, self.db)
+        self.lock.acquire()
+        try:
+            self._next_load_id = self._max_load_id() + 1
+            self.cleanup_interrupted()
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def __enter__(self) -> Landing:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.lock.__exit__(*exc)
+
+    def close(self) -> None:
+        """Give the writer lock back (a closed Landing must not land again)."""
+        self.lock.release()
 
     # ----- bookkeeping ---------------------------------------------------------------------
 

@@ -179,13 +179,13 @@ def test_line_by_line_path_keeps_every_non_integer_number_as_written(client: Any
     """Exponents, fractions and negatives land as written when read line by line: on chDB (a blank
     line keeps the batch off the parsed path) and on the server path (numbered rows, forced here)."""
     payload = ("\n" + "\n".join(EXACT_LINES) + "\n").encode()
-    landing = Landing(client, "torus", DB)
-    if server:
-        landing.embedded = False
-        batch = LineBatch(number_lines(payload, "exact.ndjson", 1), "exact.ndjson", numbered=True)
-    else:
-        batch = LineBatch(payload, "exact.ndjson")
-    summary = landing.land(batch)
+    with Landing(client, "torus", DB) as landing:
+        if server:
+            landing.embedded = False
+            batch = LineBatch(number_lines(payload, "exact.ndjson", 1), "exact.ndjson", numbered=True)
+        else:
+            batch = LineBatch(payload, "exact.ndjson")
+        summary = landing.land(batch)
     assert (summary.blocks, summary.events, summary.quarantined) == (5, 5, 0)
     assert rows(client, f"select block_height, attributes from {DB}.events order by block_height") == [
         (40, '{"amount":1e3}'), (41, '{"amount":2E-5}'), (42, '{"amount":1.50}'), (43, '{"amount":-7}'),
@@ -366,12 +366,12 @@ def test_block_stream_table_is_copied_engine_side(client: Any) -> None:
 
 def test_server_encoding_gives_the_same_rows(client: Any) -> None:
     """The server path (rows numbered in Python, TabSeparated, raw_insert) forced on chDB."""
-    landing = Landing(client, "torus", "server_path")
-    landing.embedded = False
-    summary = landing.land(LineBatch(number_lines(BAD.read_bytes(), str(BAD), 1), str(BAD), numbered=True))
+    with Landing(client, "torus", "server_path") as landing:
+        landing.embedded = False
+        summary = landing.land(LineBatch(number_lines(BAD.read_bytes(), str(BAD), 1), str(BAD), numbered=True))
     assert (summary.blocks, summary.events, summary.quarantined) == (3, 11, 13)
-    local = Landing(client, "torus", "local_path")
-    local.land(LineBatch(BAD.read_bytes(), str(BAD)))
+    with Landing(client, "torus", "local_path") as local:
+        local.land(LineBatch(BAD.read_bytes(), str(BAD)))
     for table, key in (("events", "block_height, event_index"), ("quarantine", "location")):
         columns = "block_height, event_index, attributes" if table == "events" else "location, reason, raw_text"
         assert rows(client, f"select {columns} from server_path.{table} order by {key}") == \
