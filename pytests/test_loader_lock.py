@@ -15,7 +15,7 @@ from loader.api import load_lines
 from loader.cli import main
 from loader.connection import connect
 from loader.landing import Landing, LineBatch
-from loader.lock import LOCK_TABLE, Holder, LoaderLocked, current_holder, holding
+from loader.lock import LOCK_TABLE, Holder, LoaderLocked, current_holder, holding, unlock
 
 DB = "substrate_raw"
 STARTED = datetime(2026, 11, 21, 20, 0, tzinfo=timezone.utc)
@@ -106,8 +106,6 @@ def test_a_lock_held_elsewhere_stops_load_and_follow_until_unlock(chdb_path: Pat
 
 
 def test_unlock_refuses_while_the_holder_runs_on_this_host_unless_forced(client: Any) -> None:
-    from loader.lock import unlock
-
     with Landing(client, "torus", DB):
         holder = current_holder(client, DB)
         assert holder is not None
