@@ -36,6 +36,9 @@ _UNLOCK = "substrate-loader unlock"
 
 # Locks held for a whole run by holding(), by (client, database): Landings on that client share them.
 _runs: dict[tuple[int, str], LoaderLock] = {}
+# Tokens of the locks this process took: a holder with this process's pid and another token was an
+# earlier process that had the same pid (PID 1 of a restarted container), so it is gone.
+_own_tokens: set[str] = set()
 
 
 class LoaderLocked(ConnectionError):
@@ -58,6 +61,8 @@ class Holder:
         """True only when the holder ran on this host and its process no longer exists."""
         if self.host != socket.gethostname():
             return False
+        if self.pid == os.getpid():
+            return self.token not in _own_tokens
         try:
             os.kill(self.pid, 0)
         except ProcessLookupError:
@@ -121,6 +126,7 @@ class LoaderLock:
                 raise LoaderLocked(self._held_message(current_holder(self.client, self.db)))
         command = " ".join([os.path.basename(sys.argv[0]), *sys.argv[1:]])[:300]
         me = Holder(socket.gethostname(), os.getpid(), datetime.now(timezone.utc), command, uuid.uuid4().hex)
+        _own_tokens.add(me.token)
         try:
             self.client.insert(self.table, [[me.host, me.pid, me.started_at, me.command, me.token]], column_names=_NAMES)
         except BaseException:

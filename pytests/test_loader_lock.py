@@ -80,6 +80,19 @@ def test_a_lock_whose_process_is_gone_is_taken_over(client: Any, capsys: pytest.
     assert not lock_exists(client)
 
 
+def test_a_lock_of_an_earlier_process_with_this_pid_is_taken_over(client: Any,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # A restarted container's loader runs with the pid (often 1) of the one that left the lock.
+    earlier = Holder(socket.gethostname(), os.getpid(), STARTED, "substrate-loader follow --network torus inbox", "old")
+    plant_lock(client, earlier)
+    with Landing(client, "torus", DB) as landing:
+        holder = current_holder(client, DB)
+        assert holder is not None and holder.token == landing.lock.holder.token != "old"
+    assert capsys.readouterr().err == (f"substrate-loader: taking over the loader lock of {DB}: its holder "
+                                       f"{earlier.describe()} is no longer running\n")
+    assert not lock_exists(client)
+
+
 def test_a_lock_held_elsewhere_stops_load_and_follow_until_unlock(chdb_path: Path, tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     elsewhere = Holder("other-host", 4242, STARTED, "substrate-loader follow --network torus inbox", "remote")
