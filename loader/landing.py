@@ -475,7 +475,7 @@ class Landing:
         if not self.embedded:
             self._stage(LineBatch(number_lines(batch.payload, batch.source, batch.first_line), batch.source, numbered=True), stage)
             return
-        files = batch.file or write_batch_files(b"", batch.payload, len(batch.payload))
+        files = batch.file or write_batch_files(batch.payload)
         try:
             if not self._stage_parsed(batch, stage, files):
                 self._stage_lines(batch, stage, files)
@@ -706,18 +706,18 @@ class BatchFiles:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def write_batch_files(head: bytes, chunk: bytes, end: int) -> BatchFiles:
-    """`head` (the start of a line) and `chunk[:end]` (the rest of the batch, ending with a line end)."""
+def write_batch_files(payload: bytes) -> BatchFiles:
+    """Lines already in memory (ending with a line end) in two files split at a line end near the middle."""
     folder = tempfile.mkdtemp(prefix="substrate-loader-")
-    middle = chunk.find(b"\n", end // 2, end) + 1
+    end = len(payload)
+    middle = payload.find(b"\n", end // 2, end) + 1
     whole = not 0 < middle < end
     with open(os.path.join(folder, "0.ndjson"), "wb") as out:
-        out.write(head)
-        out.write(memoryview(chunk)[:end if whole else middle])
+        out.write(memoryview(payload)[:end if whole else middle])
     if not whole:
         with open(os.path.join(folder, "1.ndjson"), "wb") as out:
-            out.write(memoryview(chunk)[middle:end])
-    return BatchFiles(folder, head.count(b"\n") + chunk.count(b"\n", 0, middle))
+            out.write(memoryview(payload)[middle:])
+    return BatchFiles(folder, payload.count(b"\n", 0, middle))
 
 
 def write_temp_file(*pieces: bytes | memoryview) -> str:

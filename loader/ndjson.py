@@ -10,7 +10,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import queue
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,9 +21,10 @@ from typing import BinaryIO
 
 import zstandard
 
-from loader.landing import Landing, LineBatch, LoadSummary, write_batch_files
+from loader.landing import BatchFiles, Landing, LineBatch, LoadSummary
 
 DEFAULT_BATCH_BYTES = 48 << 20
+FILE_PIECE_BYTES = 4 << 20  # read and written at a time when a batch goes to files
 SNIFF_LINES = 50
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -46,37 +50,75 @@ def decompressing(path: Path, raw: BinaryIO) -> BinaryIO:
 
 def batches(stream: BinaryIO, source: str, batch_bytes: int, to_files: bool,
             on_read: Callable[[], None] | None = None) -> Iterator[LineBatch]:
-    """Batches of whole lines, numbered from 1 across the file. With `to_files` (chDB) each batch
-    goes straight into temporary files, so only the chunk being cut is in memory."""
-    first_line, rest = 1, b""
-    at_start = True
-    while True:
-        chunk = _read_up_to(stream, batch_bytes)
-        if at_start:  # a byte-order mark is not part of the first line
-            chunk, at_start = chunk.removeprefix(UTF8_BOM), False
-        if on_read:
-            on_read()
-        if not chunk:
-            break
-        cut = chunk.rfind(b"\n") + 1
-        if cut == 0:  # no line ends in this chunk: keep reading until one does
-            rest += chunk
-            continue
-        lines = rest.count(b"\n") + chunk.count(b"\n", 0, cut)
-        yield _batch(rest, chunk, cut, source, first_line, lines, to_files)
-        rest = chunk[cut:]
-        del chunk
-        first_line += lines
-    if rest:
-        yield _batch(b"", rest + b"\n", len(rest) + 1, source, first_line, 1, to_files)
+    """Batches of whole lines, numbered from 1 across the file: in memory, or (`to_files`, chDB) in
+    temporary files written piece by piece, so a batch never sits in memory whole."""
+    lines = _Lines(stream, on_read)
+    first_line = 1
+    while batch := (lines.to_files if to_files else lines.in_memory)(batch_bytes, source, first_line):
+        yield batch
+        first_line += batch.line_count
 
 
-def _batch(head: bytes, chunk: bytes, end: int, source: str, first_line: int, lines: int, to_file: bool) -> LineBatch:
-    """The batch `head + chunk[:end]`."""
-    size = len(head) + end
-    if to_file:
-        return LineBatch(b"", source, first_line, file=write_batch_files(head, chunk, end), size=size, line_count=lines)
-    return LineBatch(head + chunk[:end], source, first_line, line_count=lines)
+class _Lines:
+    """A stream read in pieces and handed on in runs of whole lines (a missing last line end added)."""
+
+    def __init__(self, stream: BinaryIO, on_read: Callable[[], None] | None):
+        self.stream = stream
+        self.on_read = on_read
+        self.pending = b""  # read, not handed on yet: the start of a line
+        self.at_start = True
+        self.ended = False
+
+    def _read(self, size: int) -> None:
+        piece = _read_up_to(self.stream, size)
+        if self.at_start:  # a byte-order mark is not part of the first line
+            piece, self.at_start = piece.removeprefix(UTF8_BOM), False
+        if self.on_read:
+            self.on_read()
+        if piece:
+            self.pending += piece
+            return
+        self.ended = True
+        if self.pending and not self.pending.endswith(b"\n"):
+            self.pending += b"\n"
+
+    def take(self, size: int, at_least_one: bool) -> bytes:
+        """The whole lines that fit in `size` bytes (with `at_least_one`, the next line even if it is
+        longer); b"" when none does or the stream has ended."""
+        while not self.ended and (len(self.pending) < size or (at_least_one and b"\n" not in self.pending)):
+            self._read(max(size - len(self.pending), len(self.pending), 1 << 16))  # a long line: doubling reads
+        end = max(size, self.pending.find(b"\n") + 1) if at_least_one else size
+        cut = self.pending.rfind(b"\n", 0, end) + 1
+        lines, self.pending = self.pending[:cut], self.pending[cut:]
+        return lines
+
+    def in_memory(self, batch_bytes: int, source: str, first_line: int) -> LineBatch | None:
+        payload = self.take(batch_bytes, at_least_one=True)
+        return LineBatch(payload, source, first_line, line_count=payload.count(b"\n")) if payload else None
+
+    def to_files(self, batch_bytes: int, source: str, first_line: int) -> LineBatch | None:
+        """The lines `in_memory` would batch, in two files split near the middle (the engine parses
+        them side by side), written in pieces of FILE_PIECE_BYTES."""
+        folder = tempfile.mkdtemp(prefix="substrate-loader-")
+        size, counts = 0, [0, 0]
+        for number, limit in enumerate((max(batch_bytes // 2, 1), batch_bytes)):
+            with open(os.path.join(folder, f"{number}.ndjson"), "wb") as out:
+                while (room := limit - size) > 0:
+                    piece = self.take(min(FILE_PIECE_BYTES, room), at_least_one=size == 0)
+                    if not piece and room > FILE_PIECE_BYTES:  # a line longer than a piece may still fit
+                        piece = self.take(room, at_least_one=False)
+                    if not piece:
+                        break
+                    out.write(piece)
+                    size += len(piece)
+                    counts[number] += piece.count(b"\n")
+        if not size:
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        if not counts[1]:
+            os.remove(os.path.join(folder, "1.ndjson"))
+        return LineBatch(b"", source, first_line, file=BatchFiles(folder, counts[0]), size=size,
+                         line_count=sum(counts))
 
 
 def _read_up_to(stream: BinaryIO, size: int) -> bytes:

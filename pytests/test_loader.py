@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -277,6 +278,23 @@ class FailingClient:
         return getattr(self.inner, name)
 
 
+@pytest.mark.parametrize("to_files", [False, True], ids=["in memory", "in files"])
+def test_batches_are_whole_numbered_lines_whatever_their_lengths(to_files: bool) -> None:
+    long_line = b'{"block_height": 3, "pad": "' + b"x" * 300 + b'"}'
+    lines = [b'{"block_height": 1}', b'{"block_height": 2}\r', long_line, b"", b'{"block_height": 4}', b'{"block_height": 5}']
+    stream = io.BytesIO(b"\xef\xbb\xbf" + b"\n".join(lines))  # a byte-order mark; no line end after the last line
+    got = list(batches(stream, "s", 64, to_files))
+    texts = [batch.file.read() if to_files else batch.payload for batch in got]
+    assert b"".join(texts) == b"\n".join(lines) + b"\n"
+    # Lines of 20, 21, 331, 1, 20 and 20 bytes: as many as fit in 64 bytes, the long one alone.
+    assert [(batch.first_line, batch.line_count) for batch in got] == [(1, 2), (3, 1), (4, 3)]
+    assert [batch.size for batch in got] == [len(text) for text in texts] == [41, 331, 41]
+    if to_files:  # 0.ndjson holds the lines that fit in half a batch; 1.ndjson starts after them
+        assert [batch.file.second_first for batch in got] == [1, 1, 2]
+        for batch in got:
+            batch.file.remove()
+
+
 def test_interrupted_load_resumes_and_cleans_orphans(client: Any, tmp_path: Path) -> None:
     path = tmp_path / "p.ndjson"
     made = generate("polkadot", 80, 4, path)
@@ -285,8 +303,11 @@ def test_interrupted_load_resumes_and_cleans_orphans(client: Any, tmp_path: Path
     committed, orphans = rows(client, f"select (select count() from {DB}.blocks), "
                                       f"(select count() from {DB}.events where load_id not in (select load_id from {DB}.blocks))")[0]
     # Two batches committed; the third wrote its events, then failed before its commit marker.
-    with path.open("rb") as stream:
-        cut = [batch.payload.splitlines() for batch in batches(stream, str(path), 60_000, to_files=False)]
+    cut = []
+    with path.open("rb") as stream:  # the batches as chDB gets them: in files
+        for batch in batches(stream, str(path), 60_000, to_files=True):
+            cut.append(batch.file.read().splitlines())
+            batch.file.remove()
     assert committed == len(cut[0]) + len(cut[1]) < 80
     assert orphans == sum(len(json.loads(line)["events"]) for line in cut[2])
     resumed = load_files(client, "polkadot", [path], batch_bytes=60_000)
