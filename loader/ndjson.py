@@ -101,17 +101,21 @@ class _Lines:
         them side by side), written in pieces of FILE_PIECE_BYTES."""
         folder = tempfile.mkdtemp(prefix="substrate-loader-")
         size, counts = 0, [0, 0]
-        for number, limit in enumerate((max(batch_bytes // 2, 1), batch_bytes)):
-            with open(os.path.join(folder, f"{number}.ndjson"), "wb") as out:
-                while (room := limit - size) > 0:
-                    piece = self.take(min(FILE_PIECE_BYTES, room), at_least_one=size == 0)
-                    if not piece and room > FILE_PIECE_BYTES:  # a line longer than a piece may still fit
-                        piece = self.take(room, at_least_one=False)
-                    if not piece:
-                        break
-                    out.write(piece)
-                    size += len(piece)
-                    counts[number] += piece.count(b"\n")
+        try:
+            for number, limit in enumerate((max(batch_bytes // 2, 1), batch_bytes)):
+                with open(os.path.join(folder, f"{number}.ndjson"), "wb") as out:
+                    while (room := limit - size) > 0:
+                        piece = self.take(min(FILE_PIECE_BYTES, room), at_least_one=size == 0)
+                        if not piece and room > FILE_PIECE_BYTES:  # a line longer than a piece may still fit
+                            piece = self.take(room, at_least_one=False)
+                        if not piece:
+                            break
+                        out.write(piece)
+                        size += len(piece)
+                        counts[number] += piece.count(b"\n")
+        except BaseException:  # e.g. a corrupt compressed file: the caller names the lines not loaded
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         if not size:
             shutil.rmtree(folder, ignore_errors=True)
             return None

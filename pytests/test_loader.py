@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -409,12 +410,17 @@ def test_status_reports_per_network_and_source(client: Any, tmp_path: Path) -> N
     assert report == {("kusama", str(path)): (10, 20_000_000, 20_000_009, made.events, 0), ("torus", str(BAD)): (3, 10, 24, 11, 13)}
 
 
-def test_truncated_gzip_loads_what_it_can_and_names_the_line(client: Any, tmp_path: Path) -> None:
+def test_truncated_gzip_loads_what_it_can_and_names_the_line(client: Any, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     whole = tmp_path / "whole.ndjson.gz"
     generate("torus", 200, 3, whole)
     cut = tmp_path / "cut.ndjson.gz"
     cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 2 // 3])
+    batch_files = tmp_path / "batch-files"
+    batch_files.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(batch_files))
     summary = load_files(client, "torus", [cut], batch_bytes=50_000)
+    assert list(batch_files.iterdir()) == []  # the batch cut short by the error left no files behind
     assert 0 < summary.blocks < 200
     [(location, reason)] = rows(client, f"select location, reason from {DB}.quarantine")
     assert location == f"{cut}:{summary.blocks + 1}"
