@@ -29,12 +29,17 @@
     {{ return('Tuple(' ~ (fields | join(', ')) ~ ')') }}
 {% endmacro %}
 
+{% macro rule_empty_fields(count) %}
+    {# SQL: a tuple of `count` empty Strings (a rule's padding, or an event no rule reads). #}
+    {{ return('tuple(' ~ ((["''"] * count) | join(', ')) ~ ')') }}
+{% endmacro %}
+
 {% macro rule_fields_extract(names) %}
     {# SQL: the event's fields `names` (one JSONExtract), padded with '' to rule_field_count()
         Strings so that every rule's tuple fits one column. #}
     {% set padding = rule_field_count() - names | length %}
     {% set extract = "JSONExtract(attributes, '" ~ rule_fields_type(names) ~ "')" %}
-    {{ return('tupleConcat(' ~ extract ~ ', tuple(' ~ ((["''"] * padding) | join(', ')) ~ '))'
+    {{ return('tupleConcat(' ~ extract ~ ', ' ~ rule_empty_fields(padding) ~ ')'
         if padding > 0 else extract) }}
 {% endmacro %}
 

@@ -90,8 +90,8 @@
         {%- do extracts.append(rule_fields_extract(item.rule.fields)) -%}
     {%- endfor -%}
     {{ rule_branches(extracts, "if(is_fee_payment, "
-        ~ rule_fields_extract(transaction_fee_paid().fields) ~ ", tuple("
-        ~ ((["''"] * rule_field_count()) | join(', ')) ~ "))") }}
+        ~ rule_fields_extract(transaction_fee_paid().fields) ~ ", "
+        ~ rule_empty_fields(rule_field_count()) ~ ")") }}
 {%- endmacro %}
 
 {% macro transfer_rule_column(column, default, rules) -%}
