@@ -11,7 +11,10 @@
   deleted because the models' SELECTs read the target itself (watermark, touched keys).
   Model meta `tombstone_condition` (SQL on the model's columns): new rows matching it only
   delete the stored row of their key and are not inserted (a recomputed key left without data),
-  so no separate DELETE of such rows is needed afterwards. The new-data table's name holds the
+  so no separate DELETE of such rows is needed afterwards. The DELETE reads the keys through a
+  SELECT of every column the INSERT will copy: a target column the new rows lack (a column
+  renamed in the model, without a --full-refresh) fails the run before anything is deleted.
+  The new-data table's name holds the
   invocation id, so it cannot exist yet (no DROP before the CREATE).
   Distributed tables are not supported (the project targets one server or chDB).
 #}
@@ -34,16 +37,20 @@
         {{ sql }}
         {{ query_settings }}
     {%- endset -%}
+    {%- set column_names = adapter.get_columns_in_relation(existing_relation)
+        | map(attribute='quoted') | list -%}
+    {%- set columns = column_names | join(', ') -%}
     {%- set delete_sql -%}
         delete from {{ existing_relation }}
-        where ({{ unique_key }}) in (select {{ unique_key }} from {{ new_data }})
+        where ({{ unique_key }}) in (
+            select {{ unique_key }}
+            from (select new_rows.{{ column_names | join(', new_rows.') }} from {{ new_data }} as new_rows)
+        )
         {%- for predicate in predicates %} and {{ predicate }}{% endfor %}
         {{ query_settings }}
     {%- endset -%}
     {% call statement('main') %}{{ create_sql }}{% endcall %}
     {% call statement('delete_existing_data') %}{{ delete_sql }}{% endcall %}
-    {%- set columns = adapter.get_columns_in_relation(existing_relation)
-        | map(attribute='quoted') | join(', ') -%}
     {%- set insert_sql -%}
         insert into {{ existing_relation }} ({{ columns }})
         select {{ columns }} from {{ new_data }}

@@ -7,7 +7,7 @@
 {%- for bin in bins -%}
     {%- do measures.append('sent_' ~ bin ~ '_count') -%}
 {%- endfor -%}
-{%- do measures.extend(['senders', 'receivers', 'first_activity_at', 'last_activity_at',
+{%- do measures.extend(['sender_keys', 'receiver_keys', 'first_activity_at', 'last_activity_at',
     'first_sent_at', 'last_sent_at', 'first_received_at', 'last_received_at', 'first_block',
     'last_block', '_version']) -%}
 {{ analytics_table_config(
@@ -41,7 +41,7 @@ legs as (
         address,
         activity_date,
         direction,
-        counterparty,
+        {{ analytics_address_key('counterparty') }} as counterparty_key,
         is_system_address,
         is_self_transfer,
         -- the received leg of a self-transfer repeats its sent leg: count the transfer once
@@ -86,12 +86,12 @@ address_days as (
         {% for bin in bins %}
             countIf(direction = 'sent' and amount_bin = {{ loop.index }}) as sent_{{ bin }}_count,
         {% endfor %}
-        arraySort(
-            groupUniqArrayIf(counterparty, direction = 'received' and is_counted_counterparty)
-        ) as senders,
-        arraySort(
-            groupUniqArrayIf(counterparty, direction = 'sent' and is_counted_counterparty)
-        ) as receivers,
+        arraySort(groupUniqArrayIf(
+            counterparty_key, direction = 'received' and is_counted_counterparty
+        )) as sender_keys,
+        arraySort(groupUniqArrayIf(
+            counterparty_key, direction = 'sent' and is_counted_counterparty
+        )) as receiver_keys,
         min(block_time) as first_activity_at,
         max(block_time) as last_activity_at,
         minIfOrNull(block_time, direction = 'sent') as first_sent_at,

@@ -66,8 +66,8 @@ address_days as (
         {% for bin in bins %}
             sent_{{ bin }}_count,
         {% endfor %}
-        senders,
-        receivers,
+        sender_keys,
+        receiver_keys,
         first_activity_at,
         last_activity_at,
         first_sent_at,
@@ -99,8 +99,8 @@ address_totals as (
         sum(sent_amount_square_sum) as sent_amount_square_sum,
         sum(received_amount_square_sum) as received_amount_square_sum,
         -- each set once: the union of two distinct sets is cheaper than hashing every day again
-        groupUniqArrayArray(senders) as all_senders,
-        groupUniqArrayArray(receivers) as all_receivers,
+        groupUniqArrayArray(sender_keys) as all_senders,
+        groupUniqArrayArray(receiver_keys) as all_receivers,
         length(all_senders) as unique_senders,
         length(all_receivers) as unique_receivers,
         length(arrayDistinct(arrayConcat(all_senders, all_receivers))) as unique_counterparties,
