@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
-    unique_key=['network', 'from_address', 'to_address', 'asset'],
+    unique_key='edge_key',
     engine='MergeTree()',
     order_by='(network, from_address, to_address, asset)',
     indexes=[
@@ -62,12 +62,8 @@ with
         from (
             select {{ edge_columns }}
             from {{ this }}
-            where (network, from_address, to_address, asset) in (
-                select
-                    batch_transfers.network,
-                    batch_transfers.from_address,
-                    batch_transfers.to_address,
-                    batch_transfers.asset
+            where edge_key in (
+                select {{ money_flow_edge_key() }}
                 from batch_transfers
             )
 
@@ -149,5 +145,6 @@ select
     cast(transfer_types, 'Array(LowCardinality(String))') as transfer_types,
     from_is_system,
     to_is_system,
-    _version
+    _version,
+    {{ money_flow_edge_key() }} as edge_key
 from edges
