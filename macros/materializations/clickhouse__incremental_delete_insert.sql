@@ -11,11 +11,14 @@
   deleted because the models' SELECTs read the target itself (watermark, touched keys).
   Model meta `tombstone_condition` (SQL on the model's columns): new rows matching it only
   delete the stored row of their key and are not inserted (a recomputed key left without data),
-  so no separate DELETE of such rows is needed afterwards. The DELETE reads the keys through a
-  SELECT of every column the INSERT will copy: a target column the new rows lack (a column
-  renamed in the model, without a --full-refresh) fails the run before anything is deleted.
-  The new-data table's name holds the
-  invocation id, so it cannot exist yet (no DROP before the CREATE).
+  so no separate DELETE of such rows is needed afterwards. Before anything is deleted, the new
+  rows' columns (names and types) are compared with the table's, in one look-up of both tables
+  in system.columns: a difference (a model changed without a --full-refresh) stops the run
+  naming each column, where the default on_schema_change (ignore) would cast or drop values in
+  silence.
+  (dbt's own on_schema_change: fail has the engine plan the model's query a second time, IN
+  subqueries included: 0.15 s per +1% run of the address statistics.) The new-data table's name
+  holds the invocation id, so it cannot exist yet (no DROP before the CREATE).
   Distributed tables are not supported (the project targets one server or chDB).
 #}
 {% macro clickhouse__incremental_delete_insert(
@@ -37,20 +40,53 @@
         {{ sql }}
         {{ query_settings }}
     {%- endset -%}
-    {%- set column_names = adapter.get_columns_in_relation(existing_relation)
-        | map(attribute='quoted') | list -%}
-    {%- set columns = column_names | join(', ') -%}
     {%- set delete_sql -%}
         delete from {{ existing_relation }}
-        where ({{ unique_key }}) in (
-            select {{ unique_key }}
-            from (select new_rows.{{ column_names | join(', new_rows.') }} from {{ new_data }} as new_rows)
-        )
+        where ({{ unique_key }}) in (select {{ unique_key }} from {{ new_data }})
         {%- for predicate in predicates %} and {{ predicate }}{% endfor %}
         {{ query_settings }}
     {%- endset -%}
     {% call statement('main') %}{{ create_sql }}{% endcall %}
+    {%- set column_names = [] -%}
+    {%- set table_types = {} -%}
+    {%- set new_types = {} -%}
+    {%- set columns_sql -%}
+        select table, name, type
+        from system.columns
+        where
+            database = '{{ existing_relation.schema }}'
+            and table in ('{{ existing_relation.identifier }}', '{{ new_data_name }}')
+        order by table, position
+    {%- endset -%}
+    {%- for row in run_query(columns_sql).rows -%}
+        {%- if row[0] == existing_relation.identifier -%}
+            {%- do column_names.append(adapter.quote(row[1])) -%}
+            {%- do table_types.update({row[1]: row[2]}) -%}
+        {%- else -%}
+            {%- do new_types.update({row[1]: row[2]}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set differences = [] -%}
+    {%- for name, type in table_types.items() -%}
+        {%- if name not in new_types -%}
+            {%- do differences.append(name ~ ' ' ~ type ~ ' is only in the table') -%}
+        {%- elif new_types[name] != type -%}
+            {%- do differences.append(name ~ ' is ' ~ type ~ ' in the table, ' ~ new_types[name]
+                ~ ' in the model') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for name, type in new_types.items() if name not in table_types -%}
+        {%- do differences.append(name ~ ' ' ~ type ~ ' is only in the model') -%}
+    {%- endfor -%}
+    {%- if differences -%}
+        {% do adapter.drop_relation(new_data) %}
+        {{ exceptions.raise_compiler_error(
+            "delete_insert: the columns of " ~ existing_relation ~ " no longer match its model ("
+            ~ differences | join('; ') ~ "). Nothing was changed; rebuild the table with "
+            ~ "`dbt run --full-refresh --select " ~ model.name ~ "`") }}
+    {%- endif -%}
     {% call statement('delete_existing_data') %}{{ delete_sql }}{% endcall %}
+    {%- set columns = column_names | join(', ') -%}
     {%- set insert_sql -%}
         insert into {{ existing_relation }} ({{ columns }})
         select {{ columns }} from {{ new_data }}

@@ -4,7 +4,6 @@
     unique_key=['network', 'address'],
     engine='MergeTree()',
     order_by='(network, address)',
-    on_schema_change='fail',
     settings={'min_bytes_for_wide_part': 0},
     query_settings={'join_use_nulls': 0},
     tags=['money_flow'],

@@ -7,7 +7,6 @@
     indexes=[
         {'name': 'idx_to_address', 'definition': 'to_address TYPE bloom_filter(0.01) GRANULARITY 4'},
     ],
-    on_schema_change='fail',
     settings={'min_bytes_for_wide_part': 0},
     tags=['money_flow'],
     meta={'tombstone_condition': 'transfer_count = 0'},
