@@ -26,7 +26,7 @@ _version
     16-byte column instead of reading the two address strings of every edge (the +1% run's
     delete on 358,502 edges: 0.07-0.19 -> 0.02 s).
 -#}
-reinterpretAsUInt128(sipHash128(network, from_address, to_address, asset))
+    reinterpretAsUInt128(sipHash128(network, from_address, to_address, asset))
 {%- endmacro %}
 
 {% macro money_flow_edge_column_names() %}

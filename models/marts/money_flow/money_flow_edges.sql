@@ -61,10 +61,11 @@ with
         from (
             select {{ edge_columns }}
             from {{ this }}
-            where edge_key in (
-                select {{ money_flow_edge_key() }}
-                from batch_transfers
-            )
+            where
+                edge_key in (
+                    select {{ money_flow_edge_key() }}
+                    from batch_transfers
+                )
 
             union all
 
