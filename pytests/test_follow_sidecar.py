@@ -55,16 +55,18 @@ def handler_for(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
                 first_time = behaviour.requests[height] == 1
             try:
                 time.sleep(behaviour.slow.get(height, 0.02))
-                path = RECORDED / f"{height}.json"
-                if height in behaviour.fail_always or (height in behaviour.fail_once and first_time):
-                    self._answer(500, b'{"code":500,"message":"Internal Server Error","stack":"RpcError: timeout"}')
-                elif height in behaviour.missing or not path.exists():
-                    self._answer(404, b'{"code":404,"message":"Block not found"}')
-                else:
-                    self._answer(200, path.read_bytes())
             finally:
+                # no longer in flight before the answer leaves: once the client has read it, it may
+                # send its next request while this thread has not yet run again
                 with behaviour.lock:
                     behaviour.in_flight -= 1
+            path = RECORDED / f"{height}.json"
+            if height in behaviour.fail_always or (height in behaviour.fail_once and first_time):
+                self._answer(500, b'{"code":500,"message":"Internal Server Error","stack":"RpcError: timeout"}')
+            elif height in behaviour.missing or not path.exists():
+                self._answer(404, b'{"code":404,"message":"Block not found"}')
+            else:
+                self._answer(200, path.read_bytes())
 
         def _answer(self, status: int, body: bytes) -> None:
             self.send_response(status)
