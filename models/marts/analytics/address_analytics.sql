@@ -99,11 +99,12 @@ address_totals as (
         sum(sent_amount_square_sum) as sent_amount_square_sum,
         sum(received_amount_square_sum) as received_amount_square_sum,
         -- each set once: the union of two distinct sets is cheaper than hashing every day again
-        groupUniqArrayArray(sender_keys) as all_senders,
-        groupUniqArrayArray(receiver_keys) as all_receivers,
-        length(all_senders) as unique_senders,
-        length(all_receivers) as unique_receivers,
-        length(arrayDistinct(arrayConcat(all_senders, all_receivers))) as unique_counterparties,
+        groupUniqArrayArray(sender_keys) as all_sender_keys,
+        groupUniqArrayArray(receiver_keys) as all_receiver_keys,
+        length(all_sender_keys) as unique_senders,
+        length(all_receiver_keys) as unique_receivers,
+        length(arrayDistinct(arrayConcat(all_sender_keys, all_receiver_keys)))
+            as unique_counterparties,
         min(first_activity_at) as first_activity_at,
         max(last_activity_at) as last_activity_at,
         min(first_sent_at) as first_sent_at,
