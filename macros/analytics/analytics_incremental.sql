@@ -68,16 +68,18 @@ replaced_blocks as (
 {% endmacro %}
 
 {#
-  Scalar subquery: the lowest block height in the periods of `grain` listed by CTE `touched_cte`
-  ((network, period_start) rows), from the raw blocks (every version: a lower bound is safe). A
-  block's time grows with its height, so every transfer of a touched period is at or above it:
-  `block_height >= ...` lets balance_transfers' sort key skip the untouched history.
+  Scalar subquery: a lower bound of the block heights in the periods listed by `touched`, a CTE
+  or subquery with a period_start column (Date or DateTime, UTC): the lowest height of the raw
+  blocks (every version) timed at or after the earliest of those periods' starts. Every transfer
+  of a touched period is in such a block, so `block_height >= ...` is safe and lets
+  balance_transfers' sort key skip the untouched history (block times grow with heights). One
+  comparison per block row, no period computed for each.
 #}
-{% macro analytics_first_touched_block(grain, touched_cte) -%}
+{% macro analytics_first_touched_block(touched) -%}
     (
         select min(block_height)
         from {{ source('chain', 'blocks') }}
-        where (network, {{ analytics_period_start(grain, 'block_time') }}) in {{ touched_cte }}
+        where block_time >= (select toDateTime(min(period_start), 'UTC') from {{ touched }})
     )
 {%- endmacro %}
 

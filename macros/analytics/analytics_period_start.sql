@@ -19,3 +19,18 @@
             "analytics_period_start: unknown grain '" ~ grain ~ "' (use 4h, day, week or month)") }}
     {%- endif -%}
 {% endmacro %}
+
+{#
+  The same for a grain held in a column (`grain_column`, one of analytics_period_grains()), as
+  DateTime('UTC'): the start of the 4-hour bucket, or midnight UTC of the period's first day.
+#}
+{% macro analytics_period_start_by_grain(grain_column, timestamp) %}
+    {%- set grains = analytics_period_grains() -%}
+    multiIf(
+    {%- for grain in grains[:-1] %}
+        {{ grain_column }} = '{{ grain }}',
+        toDateTime({{ analytics_period_start(grain, timestamp) }}, 'UTC'),
+    {%- endfor %}
+        toDateTime({{ analytics_period_start(grains[-1], timestamp) }}, 'UTC')
+    )
+{%- endmacro %}

@@ -29,7 +29,7 @@ with
 {% if is_incremental() %}
     {{ analytics_address_leg_ctes(
         "(network, toDate(block_time, 'UTC')) in touched_days and block_height >= "
-        ~ analytics_first_touched_block('day', 'touched_days')) }},
+        ~ analytics_first_touched_block('touched_days')) }},
 {% else %}
     {{ analytics_address_leg_ctes() }},
 {% endif %}

@@ -1,6 +1,6 @@
 {%- set bins = analytics_amount_bin_names() -%}
 {%- set measures = ['transfer_count', 'total_volume', 'total_fees', 'senders_state',
-    'receivers_state', 'addresses_state', 'pairs_state', 'distinct_pairs_state'] -%}
+    'receivers_state', 'addresses_state', 'pairs_state', 'self_pairs_state'] -%}
 {%- for bin in bins -%}
     {%- do measures.extend(['amount_' ~ bin ~ '_count', 'amount_' ~ bin ~ '_volume']) -%}
 {%- endfor -%}
@@ -10,8 +10,9 @@
     ['network', 'asset', 'bucket_start'], partition_by='toYYYYMM(bucket_start)') }}
 -- depends_on: {{ source('chain', 'blocks') }}
 -- One row per network, asset and 4-hour UTC bucket: additive figures plus exact uniqExact
--- states (distinct sets), so the 4-hour, daily, weekly and monthly marts merge buckets instead
--- of re-reading transfers' addresses. Incremental runs recompute touched buckets.
+-- states (distinct sets), so int_analytics__network_periods merges buckets into 4-hour, daily,
+-- weekly and monthly figures instead of re-reading transfers' addresses. Incremental runs
+-- recompute touched buckets.
 with
 
 {% if is_incremental() %}
@@ -26,7 +27,7 @@ with
 {% if is_incremental() %}
     {{ analytics_binned_transfer_ctes(
         "(network, " ~ analytics_period_start('4h', 'block_time') ~ ") in touched_buckets"
-        ~ " and block_height >= " ~ analytics_first_touched_block('4h', 'touched_buckets')) }},
+        ~ " and block_height >= " ~ analytics_first_touched_block('touched_buckets')) }},
 {% else %}
     {{ analytics_binned_transfer_ctes() }},
 {% endif %}
@@ -65,9 +66,10 @@ buckets as (
         uniqExactArrayState(arrayFilter(address -> address is not null, [sender, receiver]))
             as addresses_state,
         uniqExactIfState(from_address, to_address, has_both_addresses) as pairs_state,
-        uniqExactIfState(
-            from_address, to_address, has_both_addresses and from_address != to_address
-        ) as distinct_pairs_state,
+        -- the addresses that sent to themselves: the pairs (A, A), so that pairs of two
+        -- different addresses (network density) are address_pairs minus their count
+        uniqExactIfState(from_address, has_both_addresses and from_address = to_address)
+            as self_pairs_state,
         {% for bin in bins %}
             countIf(amount_bin = {{ loop.index }}) as amount_{{ bin }}_count,
             sumIf(amount, amount_bin = {{ loop.index }}) as amount_{{ bin }}_volume,

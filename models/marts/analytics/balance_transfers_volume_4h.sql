@@ -1,2 +1,1 @@
-{{ analytics_table_config(['network', 'asset', 'period_start']) }}
-{{ analytics_period_activity('4h') }}
+{{ analytics_period_view('4h') }}
