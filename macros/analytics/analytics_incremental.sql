@@ -100,3 +100,56 @@ replaced_blocks as (
     {%- endset -%}
     {{ return(run_query(replaced_sql).columns[0].values()[0] > 0) }}
 {% endmacro %}
+
+{#
+  The rows of `touched_sql` (a SELECT of `columns` after analytics_touched_block_ctes, e.g.
+  analytics_touched_periods), read once when the model runs (run_query) and written into the
+  query as VALUES. A CTE is evaluated again at each of its references (the touched periods are
+  read in the filter, in the first-block bound and in the key union); a few hundred literal rows
+  are read at once. Over var analytics_touched_rows_inline_max (500) rows, `touched_sql` itself
+  is returned instead, so the statement stays far below ClickHouse's max_query_size (256 KiB).
+  `columns`: [name, ClickHouse type] pairs.
+#}
+{% macro analytics_touched_rows(touched_sql, columns) %}
+    {%- set max_rows = var('analytics_touched_rows_inline_max', 500) | int -%}
+    {%- set names = columns | map(attribute=0) | list -%}
+    {%- set texts = [] -%}
+    {%- for name, type in columns -%}
+        {%- do texts.append('toString(cast(' ~ name ~ ' as ' ~ type ~ '))') -%}
+    {%- endfor -%}
+    {%- set query -%}
+        with {{ analytics_touched_block_ctes() }}
+        touched as ({{ touched_sql }})
+        select {{ texts | join(', ') }}
+        from touched
+        limit {{ max_rows + 1 }}
+    {%- endset -%}
+    {%- set rows = run_query(query).rows if execute else [] -%}
+    {%- if rows | length > max_rows -%}
+        {{ touched_sql }}
+    {%- else -%}
+        {%- set structure = [] -%}
+        {%- set defaults = [] -%}
+        {%- for name, type in columns -%}
+            {%- do structure.append(name ~ ' ' ~ type) -%}
+            {%- do defaults.append('1970-01-01 00:00:00' if type.startswith('DateTime')
+                else '1970-01-01' if type.startswith('Date') else '') -%}
+        {%- endfor -%}
+        {%- set tuples = [] -%}
+        {%- for row in (rows if rows else [defaults]) -%}
+            {%- set literals = [] -%}
+            {%- for value in row -%}
+                {%- do literals.append(analytics_quoted(value)) -%}
+            {%- endfor -%}
+            {%- do tuples.append('(' ~ literals | join(', ') ~ ')') -%}
+        {%- endfor -%}
+        select {{ names | join(', ') }}
+        from values({{ analytics_quoted(structure | join(', ')) }}, {{ tuples | join(', ') }})
+        {{- ' limit 0' if not rows }}
+    {%- endif -%}
+{% endmacro %}
+
+{# A ClickHouse string literal of `text` (backslashes and quotes escaped). #}
+{% macro analytics_quoted(text) -%}
+    '{{ text | string | replace('\\', '\\\\') | replace("'", "\\'") }}'
+{%- endmacro %}

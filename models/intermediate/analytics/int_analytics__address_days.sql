@@ -22,7 +22,8 @@ with
 
     -- read through `in touched_days`, which sqlfluff's ST03 does not follow
     touched_days as (  -- noqa: ST03
-        {{ analytics_touched_periods('day', 'activity_date') }}
+        {{ analytics_touched_rows(analytics_touched_periods('day', 'activity_date'),
+            [['network', 'String'], ['period_start', 'Date']]) }}
     ),
 
 {% endif %}

@@ -20,7 +20,8 @@ with
 
     -- read through `in touched_buckets`, which sqlfluff's ST03 does not follow
     touched_buckets as (  -- noqa: ST03
-        {{ analytics_touched_periods('4h', 'bucket_start') }}
+        {{ analytics_touched_rows(analytics_touched_periods('4h', 'bucket_start'),
+            [['network', 'String'], ['period_start', "DateTime('UTC')"]]) }}
     ),
 
 {% endif %}
