@@ -51,16 +51,23 @@ replaced_blocks as (
 {#
   (network, period_start) of every period to recompute, after analytics_touched_block_ctes:
   the periods of the touched blocks and the periods already in this table (column
-  period_column) whose [first_block, last_block] holds a replaced block.
+  period_column) whose [first_block, last_block] holds a replaced block. `grains`: one grain,
+  or a list of grains for a table keyed by a `grain` column (then (grain, network,
+  period_start), period_start a DateTime('UTC'), see analytics_period_start_by_grain).
 #}
-{% macro analytics_touched_periods(grain, period_column) %}
+{% macro analytics_touched_periods(grains, period_column) %}
+{% set by_grain = grains is not string %}
+{% set new_grain = 'arrayJoin(' ~ grains ~ ') as grain, ' if by_grain else '' %}
+{% set new_period_start = analytics_period_start_by_grain('grain', 'block_time') if by_grain
+    else analytics_period_start(grains, 'block_time') %}
+{% set summarised_grain = 'summarised.grain, ' if by_grain else '' %}
     select distinct
-        network,
-        {{ analytics_period_start(grain, 'block_time') }} as period_start
+        {{ new_grain }}network,
+        {{ new_period_start }} as period_start
     from touched_blocks
     union distinct
     select distinct
-        summarised.network,
+        {{ summarised_grain }}summarised.network,
         summarised.{{ period_column }} as period_start
     from {{ this }} as summarised
     inner join replaced_blocks on summarised.network = replaced_blocks.network

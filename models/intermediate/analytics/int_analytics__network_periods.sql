@@ -6,23 +6,6 @@
     {%- do figure_sources.update({column: 'period_medians' if column.startswith('median_')
         else 'period_activity'}) -%}
 {%- endfor -%}
-{#- the (grain, network, period_start) to recompute: analytics_touched_periods for every grain -#}
-{%- set touched_sql -%}
-select distinct
-    arrayJoin({{ grains }}) as grain,
-    network,
-    {{ analytics_period_start_by_grain('grain', 'block_time') }} as period_start
-from touched_blocks
-union distinct
-select distinct
-    summarised.grain,
-    summarised.network,
-    summarised.period_start
-from {{ this }} as summarised
-inner join replaced_blocks on summarised.network = replaced_blocks.network
-where
-    replaced_blocks.block_height between summarised.first_block and summarised.last_block
-{%- endset -%}
 {{ analytics_table_config(['grain', 'network', 'asset', 'period_start']) }}
 -- depends_on: {{ source('chain', 'blocks') }}
 -- One row per grain ('4h', 'day', 'week', 'month'), network, asset and UTC period: every figure
@@ -37,7 +20,7 @@ with
     {{ analytics_touched_block_ctes() }}
 
     touched_periods as (
-        {{ analytics_touched_rows(touched_sql,
+        {{ analytics_touched_rows(analytics_touched_periods(grains, 'period_start'),
             [['grain', 'String'], ['network', 'String'], ['period_start', "DateTime('UTC')"]]) }}
     ),
 
