@@ -21,16 +21,20 @@
 {% endmacro %}
 
 {#
-  The same for a grain held in a column (`grain_column`, one of analytics_period_grains()), as
-  DateTime('UTC'): the start of the 4-hour bucket, or midnight UTC of the period's first day.
+  The same as a DateTime('UTC') for every grain (the start of the 4-hour bucket, or midnight UTC
+  of the period's first day): the one type int_analytics__network_periods keys all grains by.
 #}
+{% macro analytics_period_start_time(grain, timestamp) -%}
+    toDateTime({{ analytics_period_start(grain, timestamp) }}, 'UTC')
+{%- endmacro %}
+
+{# analytics_period_start_time for a grain held in a column (one of analytics_period_grains()). #}
 {% macro analytics_period_start_by_grain(grain_column, timestamp) %}
     {%- set grains = analytics_period_grains() -%}
-    multiIf(
-    {%- for grain in grains[:-1] %}
-        {{ grain_column }} = '{{ grain }}',
-        toDateTime({{ analytics_period_start(grain, timestamp) }}, 'UTC'),
+    {%- set branches = [] -%}
+    {%- for grain in grains[:-1] -%}
+        {%- do branches.append(grain_column ~ " = '" ~ grain ~ "', "
+            ~ analytics_period_start_time(grain, timestamp)) -%}
     {%- endfor %}
-        toDateTime({{ analytics_period_start(grains[-1], timestamp) }}, 'UTC')
-    )
+    multiIf({{ branches | join(', ') }}, {{ analytics_period_start_time(grains[-1], timestamp) }})
 {%- endmacro %}

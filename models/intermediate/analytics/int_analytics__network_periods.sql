@@ -110,8 +110,7 @@ period_medians as (
             '{{ grain }}' as median_grain,
             network as median_network,
             asset as median_asset,
-            toDateTime({{ analytics_period_start(grain, 'block_time') }}, 'UTC')
-                as median_period_start,
+            {{ analytics_period_start_time(grain, 'block_time') }} as median_period_start,
             {{ analytics_median('amount') }} as median_amount,
             {{ analytics_median('fee') }} as median_fee
         from {{ ref('balance_transfers') }}
