@@ -1,5 +1,5 @@
--- A view, not ephemeral: a model that reads an ephemeral one has dbt splice its CTE into the
--- compiled SQL with sqlparse, which costs more at each run than the whole statement it joins.
+-- A view, not ephemeral: dbt splices an ephemeral model's CTE into each reader's compiled SQL
+-- with sqlparse at every run (about 0.1 s per incremental run for the two models reading this).
 {{ config(materialized='view') }}
 -- Each asset's amount-bin lower bounds (token units) as an array in bin order, from the seed.
 select
