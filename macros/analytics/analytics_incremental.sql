@@ -57,7 +57,8 @@ replaced_blocks as (
 #}
 {% macro analytics_touched_periods(grains, period_column) %}
 {% set by_grain = grains is not string %}
-{% set new_grain = 'arrayJoin(' ~ grains ~ ') as grain, ' if by_grain else '' %}
+{% set new_grain = 'arrayJoin([' ~ quoted_literals(grains) | join(', ') ~ ']) as grain, '
+    if by_grain else '' %}
 {% set new_period_start = analytics_period_start_by_grain('grain', 'block_time') if by_grain
     else analytics_period_start(grains, 'block_time') %}
 {% set summarised_grain = 'summarised.grain, ' if by_grain else '' %}
@@ -144,19 +145,10 @@ replaced_blocks as (
         {%- endfor -%}
         {%- set tuples = [] -%}
         {%- for row in (rows if rows else [defaults]) -%}
-            {%- set literals = [] -%}
-            {%- for value in row -%}
-                {%- do literals.append(analytics_quoted(value)) -%}
-            {%- endfor -%}
-            {%- do tuples.append('(' ~ literals | join(', ') ~ ')') -%}
+            {%- do tuples.append('(' ~ quoted_literals(row | list) | join(', ') ~ ')') -%}
         {%- endfor -%}
         select {{ names | join(', ') }}
-        from values({{ analytics_quoted(structure | join(', ')) }}, {{ tuples | join(', ') }})
+        from values({{ quoted_literal(structure | join(', ')) }}, {{ tuples | join(', ') }})
         {{- ' limit 0' if not rows }}
     {%- endif -%}
 {% endmacro %}
-
-{# A ClickHouse string literal of `text` (backslashes and quotes escaped). #}
-{% macro analytics_quoted(text) -%}
-    '{{ text | string | replace('\\', '\\\\') | replace("'", "\\'") }}'
-{%- endmacro %}

@@ -42,7 +42,7 @@
     {%- set parts = [] -%}
     {%- for batch in batches -%}
         {%- do parts.append(
-            '(network = ' ~ money_flow_literal(batch.network)
+            '(network = ' ~ quoted_literal(batch.network)
             ~ ' and block_height >= ' ~ batch.first_height
             ~ ' and _version > ' ~ batch.mark ~ ' and _version <= ' ~ batch.upper ~ ')') -%}
     {%- endfor -%}
@@ -54,7 +54,7 @@
     {%- set parts = [] -%}
     {%- for batch in batches -%}
         {%- do parts.append(
-            '(network = ' ~ money_flow_literal(batch.network) ~ ' and _version <= ' ~ batch.upper ~ ')') -%}
+            '(network = ' ~ quoted_literal(batch.network) ~ ' and _version <= ' ~ batch.upper ~ ')') -%}
     {%- endfor -%}
     {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}
 {%- endmacro %}
@@ -64,7 +64,7 @@
         network has no batch). -#}
     {%- set branches = [] -%}
     {%- for batch in batches -%}
-        {%- do branches.append(network_column ~ ' = ' ~ money_flow_literal(batch.network)
+        {%- do branches.append(network_column ~ ' = ' ~ quoted_literal(batch.network)
             ~ ', ' ~ batch.first_height) -%}
     {%- endfor -%}
     {%- set beyond = '4294967295' -%}
@@ -77,7 +77,7 @@
     {%- set parts = [] -%}
     {%- for batch in batches -%}
         {%- do parts.append(
-            '(network = ' ~ money_flow_literal(batch.network)
+            '(network = ' ~ quoted_literal(batch.network)
             ~ ' and ' ~ last_height_column ~ ' >= ' ~ batch.first_height ~ ')') -%}
     {%- endfor -%}
     {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}

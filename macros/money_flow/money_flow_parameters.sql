@@ -1,29 +1,10 @@
 {#-
     Safe binding of the money-flow query parameters. run-operation macros and analyses build SQL
-    text, so every value an analyst passes goes through one of these: strings become quoted
-    ClickHouse literals with backslashes and quotes escaped (dbt.string_literal does not escape on
-    this adapter), numbers are checked to be numbers, choices are checked against their list.
+    text, so every value an analyst passes goes through one of these or through quoted_literal
+    (macros/quoted_literals.sql): strings become quoted ClickHouse literals with backslashes and
+    quotes escaped, numbers are checked to be numbers, choices are checked against their list.
     An address such as  x' OR 1=1 --  is then just a string that matches no address.
 -#}
-
-{% macro money_flow_literal(value) -%}
-    {#- A ClickHouse string literal holding exactly `value` (converted to text). -#}
-    {%- set text = value | string -%}
-    {{- return("'" ~ text.replace('\\', '\\\\').replace("'", "\\'") ~ "'") -}}
-{%- endmacro %}
-
-{% macro money_flow_literals(values) -%}
-    {#- String literals of `values`: a list, or one string of comma-separated values (the
-        form `--args` and `--vars` make easiest; '' gives no value). -#}
-    {%- if values is string -%}
-        {%- set values = values.split(',') | map('trim') | reject('equalto', '') | list -%}
-    {%- endif -%}
-    {%- set literals = [] -%}
-    {%- for value in values -%}
-        {%- do literals.append(money_flow_literal(value)) -%}
-    {%- endfor -%}
-    {{- return(literals) -}}
-{%- endmacro %}
 
 {% macro money_flow_count(value, name, maximum) -%}
     {#- A whole number between 1 and `maximum`, or a compile error naming the parameter. -#}
@@ -64,7 +45,7 @@
     {%- if asset is none or (asset | string | trim) == '' -%}
         {{- return('true') -}}
     {%- endif -%}
-    {{- return(column ~ ' = ' ~ money_flow_literal(asset | string | trim)) -}}
+    {{- return(column ~ ' = ' ~ quoted_literal(asset | string | trim)) -}}
 {%- endmacro %}
 
 {% macro money_flow_fail(message, lint_value=none) -%}

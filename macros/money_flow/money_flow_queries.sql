@@ -15,9 +15,9 @@
     no path.
 -#}
 {% set depth = money_flow_count(max_depth, 'max_depth', 20) %}
-{% set network_literal = money_flow_literal(network) %}
-{% set source = money_flow_literal(source_address) %}
-{% set target = money_flow_literal(target_address) %}
+{% set network_literal = quoted_literal(network) %}
+{% set source = quoted_literal(source_address) %}
+{% set target = quoted_literal(target_address) %}
 with recursive search as (
     select
         0 as depth,
@@ -99,7 +99,7 @@ order by hop asc, asset asc
     {% set depth = money_flow_count(max_depth, 'max_depth', 10) %}
     {% set row_cap = money_flow_count(max_rows, 'max_rows', 1000000) %}
     {% set way = money_flow_choice(direction, 'direction', ['out', 'in', 'both']) %}
-    {% set network_literal = money_flow_literal(network) %}
+    {% set network_literal = quoted_literal(network) %}
 with recursive oriented_edges as (
     -- Each edge seen from the end the search walks from (`node`) towards the other end.
     select
@@ -137,7 +137,7 @@ frontier as (
     -- Breadth first from the start addresses (depth 0); a step keeps each address once.
     select
         0 as depth,
-        arrayJoin(cast([{{ money_flow_literals(addresses) | join(', ') }}], 'Array(String)')) as address
+        arrayJoin(cast([{{ quoted_literals(addresses) | join(', ') }}], 'Array(String)')) as address
 
     union all
 
@@ -179,13 +179,13 @@ limit {{ row_cap }}
     or by one of its addresses.
 -#}
     {% set row_cap = money_flow_count(max_rows, 'max_rows', 100000) %}
-    {% set network_literal = money_flow_literal(network) %}
+    {% set network_literal = quoted_literal(network) %}
     {% if (community_id | string | trim) != '' %}
     {% set community = money_flow_count(community_id, 'community_id', 18446744073709551615) %}
 {% else %}
     {% set community = '(select any(members.community_id) from ' ~ ref('money_flow_addresses')
         ~ ' as members where members.network = ' ~ network_literal
-        ~ ' and members.address = ' ~ money_flow_literal(address) ~ ')' %}
+        ~ ' and members.address = ' ~ quoted_literal(address) ~ ')' %}
     {% endif %}
 select
     address,
@@ -216,7 +216,7 @@ select
     last_activity_at
 from {{ ref('money_flow_edges') }}
 where
-    network = {{ money_flow_literal(network) }}
+    network = {{ quoted_literal(network) }}
     and {{ money_flow_asset_condition(asset) }}
     and volume > {{ money_flow_amount(min_volume, 'min_volume') }}
 order by volume desc, from_address asc, to_address asc
@@ -226,13 +226,13 @@ limit {{ row_cap }}
 {% macro money_flow_similar_sql(network, address, max_rows=10) %}
     {#- Addresses whose network_embedding is closest to the address's (cosine distance). -#}
     {% set row_cap = money_flow_count(max_rows, 'max_rows', 100000) %}
-    {% set network_literal = money_flow_literal(network) %}
+    {% set network_literal = quoted_literal(network) %}
 with target as (
     select any(network_embedding) as embedding
     from {{ ref('money_flow_addresses') }}
     where
         network = {{ network_literal }}
-        and address = {{ money_flow_literal(address) }}
+        and address = {{ quoted_literal(address) }}
         and notEmpty(network_embedding)
 )
 
@@ -247,7 +247,7 @@ from {{ ref('money_flow_addresses') }} as candidates
 cross join target
 where
     candidates.network = {{ network_literal }}
-    and candidates.address != {{ money_flow_literal(address) }}
+    and candidates.address != {{ quoted_literal(address) }}
     and notEmpty(candidates.network_embedding)
     and notEmpty(target.embedding)
 order by cosine_distance asc, address asc

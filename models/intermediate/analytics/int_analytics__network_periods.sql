@@ -27,7 +27,7 @@ with
 {% endif %}
 buckets as (
     select
-        arrayJoin({{ grains }}) as grain,
+        arrayJoin([{{ quoted_literals(grains) | join(', ') }}]) as grain,
         network,
         asset,
         {{ analytics_period_start_by_grain('grain', 'bucket_start') }} as period_start,

@@ -6,7 +6,7 @@ with genesis_network as (
         network,
         decimals
     from {{ ref('networks') }}
-    where network = {{ money_flow_literal(var('money_flow_genesis_network', 'torus')) }}
+    where network = {{ quoted_literal(var('money_flow_genesis_network', 'torus')) }}
 )
 
 select
