@@ -154,6 +154,7 @@ def test_analytics_exact_incremental_replay_and_full_refresh(chdb_path: Path) ->
     # incremental; its touched periods read as a CTE (analytics_touched_rows' path for many
     # periods), the later runs' as literal rows
     build(chdb_path, "--vars", "{analytics_touched_rows_inline_max: 0}")
+    assert not touched_periods_inlined(chdb_path)
     assert_exact_figures(chdb_path)
     incremental = snapshot(chdb_path)
 
@@ -166,6 +167,7 @@ def test_analytics_exact_incremental_replay_and_full_refresh(chdb_path: Path) ->
     # gives exactly what the incremental runs kept.
     load(chdb_path, STEP_3, "step3")
     build(chdb_path)
+    assert touched_periods_inlined(chdb_path)
     incremental = snapshot(chdb_path)
     assert rows(chdb_path, "select transfer_count, total_volume from substrate_flows.network_activity_monthly"
                            " where network = 'torus' and period_start = '2024-02-01'") == [(2, d("2000003"))]
@@ -173,6 +175,14 @@ def test_analytics_exact_incremental_replay_and_full_refresh(chdb_path: Path) ->
     full = snapshot(chdb_path)
     for name in MARTS:
         assert full[name] == incremental[name], f"{name}: incremental run differs from --full-refresh"
+
+
+def touched_periods_inlined(chdb_path: Path) -> bool:
+    """Whether the last run of int_analytics__network_periods read its touched periods as literal
+    VALUES rows (analytics_touched_rows) rather than as the query that finds them."""
+    compiled = (chdb_path.parent / "target" / "run" / "substrate_flows" / "models" / "intermediate" / "analytics"
+                / "int_analytics__network_periods.sql").read_text()
+    return "from values('grain String, network String, period_start DateTime(\\'UTC\\')'" in compiled
 
 
 def assert_exact_figures(chdb_path: Path) -> None:
