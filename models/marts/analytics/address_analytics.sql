@@ -11,6 +11,15 @@
 {%- do measures.extend(['avg_sent_amount', 'min_sent_amount', 'max_sent_amount',
     'sent_amount_variance', 'avg_received_amount', 'min_received_amount', 'max_received_amount',
     'received_amount_variance', 'address_type', 'first_block', 'last_block', '_version']) -%}
+{#- Each rule's threshold for the row's asset, '_default' for an asset the seed does not list
+    (joined in address_profiles, not per present asset: that would aggregate address_totals
+    a second time, since a CTE is evaluated at each reference). -#}
+{%- set threshold = {} -%}
+{%- for rule in ['exchange_min_counterparties', 'exchange_min_transfers', 'whale_min_volume',
+    'hub_min_counterparties', 'active_min_transfers'] -%}
+    {%- do threshold.update({rule: "if(asset_thresholds.threshold_asset = '', default_thresholds."
+        ~ rule ~ ', asset_thresholds.' ~ rule ~ ')'}) -%}
+{%- endfor -%}
 {{ analytics_table_config(['network', 'asset', 'address']) }}
 -- depends_on: {{ source('chain', 'blocks') }}
 with
@@ -152,26 +161,6 @@ default_thresholds as (
     where threshold_asset = '_default'
 ),
 
-present_assets as (
-    select distinct asset
-    from address_totals
-),
-
--- thresholds of each asset present, '_default' for assets the seed does not list
-asset_thresholds as (
-    select
-        present_assets.asset as threshold_asset,
-{%- for rule in ['exchange_min_counterparties', 'exchange_min_transfers', 'whale_min_volume',
-    'hub_min_counterparties', 'active_min_transfers'] %}
-        if(
-            thresholds.threshold_asset = '', default_thresholds.{{ rule }}, thresholds.{{ rule }}
-        ) as {{ rule }}{{ ',' if not loop.last }}
-    {%- endfor %}
-    from present_assets
-    left join thresholds on present_assets.asset = thresholds.threshold_asset
-    cross join default_thresholds
-),
-
 address_profiles as (
     select
         address_totals.network,
@@ -217,21 +206,24 @@ address_profiles as (
         -- first matching rule wins
         multiIf(
             address_totals.is_system_address, 'system',
-            address_totals.unique_senders >= asset_thresholds.exchange_min_counterparties
-            and address_totals.unique_receivers >= asset_thresholds.exchange_min_counterparties
-            and address_totals.transfer_count >= asset_thresholds.exchange_min_transfers,
+            address_totals.unique_senders >= {{ threshold.exchange_min_counterparties }}
+            and address_totals.unique_receivers >= {{ threshold.exchange_min_counterparties }}
+            and address_totals.transfer_count >= {{ threshold.exchange_min_transfers }},
             'exchange',
             greatest(address_totals.sent_volume, address_totals.received_volume)
-            >= asset_thresholds.whale_min_volume, 'whale',
-            address_totals.unique_counterparties >= asset_thresholds.hub_min_counterparties, 'hub',
-            address_totals.transfer_count >= asset_thresholds.active_min_transfers, 'active',
+            >= {{ threshold.whale_min_volume }}, 'whale',
+            address_totals.unique_counterparties >= {{ threshold.hub_min_counterparties }}, 'hub',
+            address_totals.transfer_count >= {{ threshold.active_min_transfers }}, 'active',
             'retail'
         ) as address_type,
         address_totals.first_block,
         address_totals.last_block,
         address_totals._version
+    -- join_use_nulls = 0: an asset the seed does not list gets threshold_asset ''
     from address_totals
-    inner join asset_thresholds on address_totals.asset = asset_thresholds.threshold_asset
+    left join thresholds as asset_thresholds
+        on address_totals.asset = asset_thresholds.threshold_asset
+    cross join default_thresholds
 )
 {{ analytics_select_recomputed(
     'address_profiles', ['network', 'asset', 'address'], measures,
