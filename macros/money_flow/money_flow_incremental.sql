@@ -12,17 +12,32 @@
       have taken transfers away from them) are computed again from their whole history.
       Rows left with nothing become tombstones (transfer_count = 0): they delete the stored
       row and are not inserted (meta tombstone_condition, macros/materializations/).
+      When no stored row is active at or above it (new blocks at the tip), the models leave
+      the recompute CTEs unread (money_flow_recomputes): ClickHouse evaluates a CTE again at
+      each reference, with its own planning, even when it finds nothing.
 
     Every bound is written out as a literal per network, including the newest block version
     the run takes (`upper`): a load landing mid-run is left, whole, for the next run.
 -#}
 
 {% macro money_flow_batches() %}
-    {#- [{network, mark, first_height, upper}] of the block versions newer than this model's
-        watermark; [] on a first run or full refresh (the caller reads everything then). -#}
+    {#- [{network, mark, first_height, upper, recomputes}] of the block versions newer than this
+        model's watermark; [] on a first run or full refresh (the caller reads everything then).
+        `recomputes`: some row of this model is active at or above first_height (its highest
+        last_activity_block_height, read with the watermark), so the batch re-processes blocks
+        the model has summed up; false for new blocks at the tip, the usual case. -#}
     {%- set batches = [] -%}
     {%- if execute and is_incremental() -%}
-        {%- set marks = watermarks_by_network(this) -%}
+        {%- set marks = {} -%}
+        {%- set last_heights = {} -%}
+        {%- set stored = run_query(
+            'select toString(network), max(_version), max(last_activity_block_height) from '
+            ~ this ~ ' group by network'
+        ) -%}
+        {%- for row in stored.rows -%}
+            {%- do marks.update({row[0]: row[1]}) -%}
+            {%- do last_heights.update({row[0]: row[2]}) -%}
+        {%- endfor -%}
         {%- set found = run_query(
             'select toString(network), min(block_height), max(_version) from '
             ~ processed_block_versions() ~ ' where _version > ' ~ watermark_expression(marks)
@@ -31,11 +46,19 @@
         {%- for row in found.rows -%}
             {%- do batches.append({
                 'network': row[0], 'mark': marks.get(row[0], 0),
-                'first_height': row[1], 'upper': row[2]}) -%}
+                'first_height': row[1], 'upper': row[2],
+                'recomputes': row[0] in last_heights and last_heights[row[0]] >= row[1]}) -%}
         {%- endfor -%}
     {%- endif -%}
     {{- return(batches) -}}
 {% endmacro %}
+
+{% macro money_flow_recomputes(batches) -%}
+    {#- True when some batch re-processes blocks this model has summed up: only then does a run
+        read the recomputed rows (each reference of their CTE is evaluated again, with its own
+        planning, even when it finds nothing). -#}
+    {{- return(batches | selectattr('recomputes') | list | length > 0) -}}
+{%- endmacro %}
 
 {% macro money_flow_new_transfers_condition(batches) -%}
     {#- balance_transfers rows of the batch: newer than the watermark, not newer than `upper`. -#}
@@ -75,7 +98,7 @@
 {% macro money_flow_touched_condition(batches, last_height_column) -%}
     {#- Rows of this model active at or above the batch's first changed block: recomputed. -#}
     {%- set parts = [] -%}
-    {%- for batch in batches -%}
+    {%- for batch in batches | selectattr('recomputes') -%}
         {%- do parts.append(
             '(network = ' ~ quoted_literal(batch.network)
             ~ ' and ' ~ last_height_column ~ ' >= ' ~ batch.first_height ~ ')') -%}
