@@ -66,12 +66,17 @@ with
             {{ money_flow_new_transfers_condition(batches) }}{{ not_recomputed }}
     ),
 
+    -- every pair of addresses with a transfer in the batch, in both orders (each pair's reverse
+    -- is in it too); also the pairs of recomputed addresses, whose rows the join with batch_stats
+    -- drops in extended_stats
     batch_neighbours as (
         select distinct
             network,
-            address,
-            counterparty
-        from batch_sides
+            pair.1 as address,
+            pair.2 as counterparty
+        from {{ ref('balance_transfers') }}
+        array join [(from_address, to_address), (to_address, from_address)] as pair
+        where {{ money_flow_new_transfers_condition(batches) }}
     ),
 
     -- the edges between a batch address and its batch counterparties, either way and in every
@@ -92,12 +97,6 @@ with
                 batch_neighbours.address,
                 batch_neighbours.counterparty
             from batch_neighbours
-            union all
-            select
-                batch_neighbours.network,
-                batch_neighbours.counterparty,
-                batch_neighbours.address
-            from batch_neighbours
         )
     ),
 
@@ -116,13 +115,6 @@ with
                 as is_new_sender,
             min(first_activity_block_height) >= batch_first_height as is_new_neighbour
         from neighbour_edges
-        where (network, address, counterparty) in (
-            select
-                batch_neighbours.network,
-                batch_neighbours.address,
-                batch_neighbours.counterparty
-            from batch_neighbours
-        )
         group by network, address, counterparty
     ),
 
