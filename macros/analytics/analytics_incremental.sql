@@ -116,7 +116,9 @@ replaced_blocks as (
   read in the filter, in the first-block bound and in the key union); a few hundred literal rows
   are read at once. Over var analytics_touched_rows_inline_max (500) rows, `touched_sql` itself
   is returned instead, so the statement stays far below ClickHouse's max_query_size (256 KiB).
-  `columns`: [name, ClickHouse type] pairs.
+  `columns`: [name, ClickHouse type] pairs. Returns {sql, has_replaced}: has_replaced is
+  analytics_has_replaced_blocks() read by the same query (no touched period, no touched block),
+  for analytics_select_recomputed.
 #}
 {% macro analytics_touched_rows(touched_sql, columns) %}
     {%- set max_rows = var('analytics_touched_rows_inline_max', 500) | int -%}
@@ -128,13 +130,18 @@ replaced_blocks as (
     {%- set query -%}
         with {{ analytics_touched_block_ctes() }}
         touched as ({{ touched_sql }})
-        select {{ texts | join(', ') }}
+        select {{ texts | join(', ') }}, (select count() > 0 from replaced_blocks)
         from touched
         limit {{ max_rows + 1 }}
     {%- endset -%}
-    {%- set rows = run_query(query).rows if execute else [] -%}
+    {%- set found = run_query(query).rows if execute else [] -%}
+    {%- set rows = [] -%}
+    {%- for row in found -%}
+        {%- do rows.append(row[:names | length]) -%}
+    {%- endfor -%}
+    {%- set has_replaced = found | length > 0 and found[0][names | length] -%}
     {%- if rows | length > max_rows -%}
-        {{ touched_sql }}
+        {%- set sql = touched_sql -%}
     {%- else -%}
         {%- set structure = [] -%}
         {%- set defaults = [] -%}
@@ -147,8 +154,9 @@ replaced_blocks as (
         {%- for row in (rows if rows else [defaults]) -%}
             {%- do tuples.append('(' ~ quoted_literals(row | list) | join(', ') ~ ')') -%}
         {%- endfor -%}
-        select {{ names | join(', ') }}
-        from values({{ quoted_literal(structure | join(', ')) }}, {{ tuples | join(', ') }})
-        {{- ' limit 0' if not rows }}
+        {%- set sql = 'select ' ~ names | join(', ') ~ ' from values('
+            ~ quoted_literal(structure | join(', ')) ~ ', ' ~ tuples | join(', ') ~ ')'
+            ~ ('' if rows else ' limit 0') -%}
     {%- endif -%}
+    {{ return({'sql': sql, 'has_replaced': has_replaced}) }}
 {% endmacro %}

@@ -18,12 +18,15 @@
 with
 
 {% if is_incremental() %}
+    {#- the touched periods, and whether a replaced block is among the touched blocks #}
+    {%- set touched_rows = analytics_touched_rows(
+        analytics_touched_periods('day', 'activity_date'),
+        [['network', 'String'], ['period_start', 'Date']]) %}
     {{ analytics_touched_block_ctes() }}
 
     -- read through `in touched_days`, which sqlfluff's ST03 does not follow
     touched_days as (  -- noqa: ST03
-        {{ analytics_touched_rows(analytics_touched_periods('day', 'activity_date'),
-            [['network', 'String'], ['period_start', 'Date']]) }}
+        {{ touched_rows.sql }}
     ),
 
 {% endif %}
@@ -107,4 +110,5 @@ address_days as (
 )
 {{ analytics_select_recomputed(
     'address_days', ['network', 'asset', 'address', 'activity_date'], measures,
-    '(network, activity_date) in touched_days') }}
+    '(network, activity_date) in touched_days',
+    touched_rows.has_replaced if is_incremental() else false) }}

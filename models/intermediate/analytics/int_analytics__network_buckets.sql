@@ -16,12 +16,15 @@
 with
 
 {% if is_incremental() %}
+    {#- the touched periods, and whether a replaced block is among the touched blocks #}
+    {%- set touched_rows = analytics_touched_rows(
+        analytics_touched_periods('4h', 'bucket_start'),
+        [['network', 'String'], ['period_start', "DateTime('UTC')"]]) %}
     {{ analytics_touched_block_ctes() }}
 
     -- read through `in touched_buckets`, which sqlfluff's ST03 does not follow
     touched_buckets as (  -- noqa: ST03
-        {{ analytics_touched_rows(analytics_touched_periods('4h', 'bucket_start'),
-            [['network', 'String'], ['period_start', "DateTime('UTC')"]]) }}
+        {{ touched_rows.sql }}
     ),
 
 {% endif %}
@@ -89,4 +92,5 @@ buckets as (
 )
 {{ analytics_select_recomputed(
     'buckets', ['network', 'asset', 'bucket_start'], measures,
-    '(network, bucket_start) in touched_buckets') }}
+    '(network, bucket_start) in touched_buckets',
+    touched_rows.has_replaced if is_incremental() else false) }}

@@ -17,11 +17,14 @@
 with
 
 {% if is_incremental() %}
+    {#- the touched periods, and whether a replaced block is among the touched blocks #}
+    {%- set touched_rows = analytics_touched_rows(
+        analytics_touched_periods(grains, 'period_start'),
+        [['grain', 'String'], ['network', 'String'], ['period_start', "DateTime('UTC')"]]) %}
     {{ analytics_touched_block_ctes() }}
 
     touched_periods as (
-        {{ analytics_touched_rows(analytics_touched_periods(grains, 'period_start'),
-            [['grain', 'String'], ['network', 'String'], ['period_start', "DateTime('UTC')"]]) }}
+        {{ touched_rows.sql }}
     ),
 
 {% endif %}
@@ -142,4 +145,5 @@ period_figures as (
 )
 {{ analytics_select_recomputed(
     'period_figures', ['grain', 'network', 'asset', 'period_start'], measures,
-    '(grain, network, period_start) in touched_periods') }}
+    '(grain, network, period_start) in touched_periods',
+    touched_rows.has_replaced if is_incremental() else false) }}
