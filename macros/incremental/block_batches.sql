@@ -38,8 +38,14 @@
         and primary-key pruning; version upper bound so that a load landing mid-run is left for
         the next run, whole). 'true' on a first run or full refresh, 'false' when nothing is new.
     #}
+    {{ return(block_batch_condition(block_batches(blocks, version_column), version_column)) }}
+{% endmacro %}
+
+{% macro block_batches(blocks, version_column) %}
+    {#- [{network, first_height, mark, upper}] of the block versions of `blocks` newer than this
+        model's watermark (see block_batch_filter); none on a first run or full refresh. -#}
     {% if not (execute and is_incremental()) %}
-        {{ return('true') }}
+        {{ return(none) }}
     {% endif %}
     {% set marks = watermarks_by_network(this) %}
     {% set found = run_query(
@@ -48,13 +54,26 @@
     ) %}
     {% set batches = [] %}
     {% for row in found.rows %}
-        {% do batches.append(
-            '(network = ' ~ dbt.string_literal(row[0]) ~ ' and block_height >= ' ~ row[1]
-            ~ ' and ' ~ version_column ~ ' > ' ~ marks.get(row[0], 0)
-            ~ ' and ' ~ version_column ~ ' <= ' ~ row[2] ~ ')'
+        {% do batches.append({'network': row[0], 'first_height': row[1],
+            'mark': marks.get(row[0], 0), 'upper': row[2]}) %}
+    {% endfor %}
+    {{ return(batches) }}
+{% endmacro %}
+
+{% macro block_batch_condition(batches, version_column) %}
+    {#- block_batch_filter's predicate for block_batches' result. -#}
+    {% if batches is none %}
+        {{ return('true') }}
+    {% endif %}
+    {% set parts = [] %}
+    {% for batch in batches %}
+        {% do parts.append(
+            '(network = ' ~ dbt.string_literal(batch.network) ~ ' and block_height >= '
+            ~ batch.first_height ~ ' and ' ~ version_column ~ ' > ' ~ batch.mark
+            ~ ' and ' ~ version_column ~ ' <= ' ~ batch.upper ~ ')'
         ) %}
     {% endfor %}
-    {{ return('(' ~ (batches | join(' or ') if batches else 'false') ~ ')') }}
+    {{ return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') }}
 {% endmacro %}
 
 {% macro delete_reprocessed_blocks(blocks, version_column) %}

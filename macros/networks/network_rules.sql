@@ -21,11 +21,13 @@
     }) }}
 {% endmacro %}
 
-{% macro flat_transfer_rules() %}
+{% macro flat_transfer_rules(rule_sets=none) %}
     {#- Every (rule set, rule) pair, numbered from 1 in a fixed order: the `rules` argument of
-        the transfer_rule_* macros below (the model builds it once per compile). -#}
+        the transfer_rule_* macros below (the model builds it once per compile). Only the sets
+        in `rule_sets` when given (the sets of the networks an incremental run reads). -#}
     {%- set flat = [] -%}
-    {%- for rule_set, rules in network_transfer_rules().items() -%}
+    {%- for rule_set, rules in network_transfer_rules().items()
+        if rule_sets is none or rule_set in rule_sets -%}
         {%- for rule in rules -%}
             {%- do flat.append({'rule_set': rule_set, 'rule': rule}) -%}
         {%- endfor -%}
@@ -102,3 +104,23 @@
     {%- endfor -%}
     {{ rule_branches(expressions, default) }}
 {%- endmacro %}
+
+{% macro batch_rule_sets(batches) %}
+    {#- The rule sets of the networks in `batches` (block_batches), from the networks seed;
+        none, i.e. every set, when there is no batch. An incremental run then writes out only
+        the rules its events can match: every rule is a branch in several multiIf expressions
+        the engine analyses and plans (+1% run of one network: 180 -> 131 ms). -#}
+    {%- if not batches -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set rule_set_of = {} -%}
+    {%- for row in run_query('select toString(network), rules from ' ~ ref('networks')).rows -%}
+        {%- do rule_set_of.update({row[0]: row[1]}) -%}
+    {%- endfor -%}
+    {%- set rule_sets = [] -%}
+    {%- for batch in batches -%}
+        {#- a chain without a row of its own reads the `generic` row's settings -#}
+        {%- do rule_sets.append(rule_set_of.get(batch.network, rule_set_of.get('generic'))) -%}
+    {%- endfor -%}
+    {{ return(rule_sets | unique | list) }}
+{% endmacro %}

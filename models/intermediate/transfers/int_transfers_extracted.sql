@@ -15,9 +15,11 @@
 -- join_algorithm 'hash': the events' join to their block versions builds one hash table (the
 -- engine's default choice, parallel_hash, partitions build and probe: about 7% more CPU for
 -- the whole query on 2 cores).
-{%- set batch = block_batch_filter(ref('stg_chain__blocks'), 'load_id') %}
-{#- The network rules, numbered (macros/networks/network_rules.sql): built once, used below. -#}
-{%- set rules = flat_transfer_rules() %}
+{%- set batches = block_batches(ref('stg_chain__blocks'), 'load_id') %}
+{%- set batch = block_batch_condition(batches, 'load_id') %}
+{#- The network rules, numbered (macros/networks/network_rules.sql): built once, used below;
+    an incremental run takes only the rule sets of the networks it reads. -#}
+{%- set rules = flat_transfer_rules(batch_rule_sets(batches)) %}
 {#- Columns every event row carries from events_with_settings to the end. -#}
 {%- set event_columns = [
     'network', 'block_height', 'block_time', 'block_timestamp', 'extrinsic_index', 'event_index',
