@@ -84,12 +84,8 @@
         and a server; skipped (no mutation) when no row matches.
     #}
     {% if execute and is_incremental() %}
-        {#- the watermark joined in, not read first: one statement fewer per run (a network the
-            model has never seen has no rows to delete) -#}
-        {% set reprocessed = 'select reprocessed.network, reprocessed.block_height from ' ~ blocks
-            ~ ' as reprocessed inner join (select network, max(_version) as mark from ' ~ this
-            ~ ' group by network) as marks on reprocessed.network = marks.network where reprocessed.'
-            ~ version_column ~ ' > marks.mark' %}
+        {% set reprocessed = 'select network, block_height from ' ~ blocks ~ ' where '
+            ~ version_column ~ ' > ' ~ watermark_expression(watermarks_by_network(this)) %}
         {% set selection = ' where (network, block_height) in (' ~ reprocessed ~ ')' %}
         {% if run_query('select count() from ' ~ this ~ selection).rows[0][0] > 0 %}
             {{ 'delete from ' ~ this ~ selection }}
