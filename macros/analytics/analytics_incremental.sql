@@ -117,8 +117,8 @@ replaced_blocks as (
   are read at once. Over var analytics_touched_rows_inline_max (500) rows, `touched_sql` itself
   is returned instead, so the statement stays far below ClickHouse's max_query_size (256 KiB).
   `columns`: [name, ClickHouse type] pairs. Returns {sql, has_replaced}: has_replaced is
-  analytics_has_replaced_blocks() read by the same query (no touched period, no touched block),
-  for analytics_select_recomputed.
+  analytics_has_replaced_blocks(), read by the same query for analytics_select_recomputed (a
+  replaced block is a touched block, so a run without touched periods has none).
 #}
 {% macro analytics_touched_rows(touched_sql, columns) %}
     {%- set max_rows = var('analytics_touched_rows_inline_max', 500) | int -%}
