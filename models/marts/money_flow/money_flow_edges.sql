@@ -21,6 +21,8 @@
 {%- set batches = money_flow_batches() %}
 {#- new blocks at the tip: no edge is recomputed, recomputed_keys is left unread #}
 {%- set recomputes = money_flow_recomputes(batches) %}
+{%- set recomputed = '(select recomputed_keys.network, recomputed_keys.from_address,'
+    ~ ' recomputed_keys.to_address, recomputed_keys.asset from recomputed_keys)' %}
 {%- set edge_columns = money_flow_edge_column_names() | join(', ') %}
 
 with
@@ -49,14 +51,7 @@ with
             from {{ ref('balance_transfers') }}
             where
                 {{ money_flow_history_condition(batches) }}
-                and (network, from_address, to_address, asset) in (
-                    select
-                        recomputed_keys.network,
-                        recomputed_keys.from_address,
-                        recomputed_keys.to_address,
-                        recomputed_keys.asset
-                    from recomputed_keys
-                )
+                and (network, from_address, to_address, asset) in {{ recomputed }}
 
             union all
         {%- endif %}
@@ -78,14 +73,7 @@ with
             from batch_transfers
         ) as extended_edges
         {%- if recomputes %}
-            where (network, from_address, to_address, asset) not in (
-                select
-                    recomputed_keys.network,
-                    recomputed_keys.from_address,
-                    recomputed_keys.to_address,
-                    recomputed_keys.asset
-                from recomputed_keys
-            )
+            where (network, from_address, to_address, asset) not in {{ recomputed }}
 
             union all
 
