@@ -6,17 +6,28 @@
     inserts their new rows. A run with nothing new selects nothing and deletes nothing.
 #}
 
+{% macro stored_by_network(relation, expressions) %}
+    {# {network: [value of each of `expressions`]}: aggregates of `relation`'s rows per network,
+       read at run time only ({} at parse time). #}
+    {% set stored = {} %}
+    {% if execute %}
+        {% set found = run_query(
+            'select toString(network), ' ~ expressions | join(', ') ~ ' from ' ~ relation
+            ~ ' group by network'
+        ) %}
+        {% for row in found.rows %}
+            {% do stored.update({row[0]: row[1:] | list}) %}
+        {% endfor %}
+    {% endif %}
+    {{ return(stored) }}
+{% endmacro %}
+
 {% macro watermarks_by_network(relation, version_column='_version') %}
     {# {network: newest version held in `relation`}; read at run time only. #}
     {% set marks = {} %}
-    {% if execute %}
-        {% set found = run_query(
-            'select toString(network), max(' ~ version_column ~ ') from ' ~ relation ~ ' group by network'
-        ) %}
-        {% for row in found.rows %}
-            {% do marks.update({row[0]: row[1]}) %}
-        {% endfor %}
-    {% endif %}
+    {% for network, values in stored_by_network(relation, ['max(' ~ version_column ~ ')']).items() %}
+        {% do marks.update({network: values[0]}) %}
+    {% endfor %}
     {{ return(marks) }}
 {% endmacro %}
 

@@ -28,15 +28,12 @@
         the model has summed up; false for new blocks at the tip, the usual case. -#}
     {%- set batches = [] -%}
     {%- if execute and is_incremental() -%}
+        {#- per network: [watermark, highest last_activity_block_height] -#}
+        {%- set stored = stored_by_network(
+            this, ['max(_version)', 'max(last_activity_block_height)']) -%}
         {%- set marks = {} -%}
-        {%- set last_heights = {} -%}
-        {%- set stored = run_query(
-            'select toString(network), max(_version), max(last_activity_block_height) from '
-            ~ this ~ ' group by network'
-        ) -%}
-        {%- for row in stored.rows -%}
-            {%- do marks.update({row[0]: row[1]}) -%}
-            {%- do last_heights.update({row[0]: row[2]}) -%}
+        {%- for network, values in stored.items() -%}
+            {%- do marks.update({network: values[0]}) -%}
         {%- endfor -%}
         {%- set found = run_query(
             'select toString(network), min(block_height), max(_version) from '
@@ -47,7 +44,7 @@
             {%- do batches.append({
                 'network': row[0], 'mark': marks.get(row[0], 0),
                 'first_height': row[1], 'upper': row[2],
-                'recomputes': row[0] in last_heights and last_heights[row[0]] >= row[1]}) -%}
+                'recomputes': row[0] in stored and stored[row[0]][1] >= row[1]}) -%}
         {%- endfor -%}
     {%- endif -%}
     {{- return(batches) -}}
