@@ -57,8 +57,7 @@ replaced_blocks as (
 #}
 {% macro analytics_touched_periods(grains, period_column) %}
 {% set by_grain = grains is not string %}
-{% set new_grain = 'arrayJoin([' ~ quoted_literals(grains) | join(', ') ~ ']) as grain, '
-    if by_grain else '' %}
+{% set new_grain = analytics_grains_array_join(grains) ~ ' as grain, ' if by_grain else '' %}
 {% set new_period_start = analytics_period_start_by_grain('grain', 'block_time') if by_grain
     else analytics_period_start(grains, 'block_time') %}
 {% set summarised_grain = 'summarised.grain, ' if by_grain else '' %}

@@ -38,3 +38,8 @@
     {%- endfor %}
     multiIf({{ branches | join(', ') }}, {{ analytics_period_start_time(grains[-1], timestamp) }})
 {%- endmacro %}
+
+{# Each row once per grain of `grains`: an arrayJoin over their literals, to alias as `grain`. #}
+{% macro analytics_grains_array_join(grains) -%}
+    arrayJoin([{{ quoted_literals(grains) | join(', ') }}])
+{%- endmacro %}

@@ -30,7 +30,7 @@ with
 {% endif %}
 buckets as (
     select
-        arrayJoin([{{ quoted_literals(grains) | join(', ') }}]) as grain,
+        {{ analytics_grains_array_join(grains) }} as grain,
         network,
         asset,
         {{ analytics_period_start_by_grain('grain', 'bucket_start') }} as period_start,
