@@ -224,6 +224,11 @@ def test_reloaded_block_with_new_hash_replaces_its_transfers(chdb_path: Path) ->
         select block_height, row_kind, _version from substrate_flows.int_transfers_extracted
         where network = 'torus' order by block_height, row_kind""") == [
         (10, "block", 2), (11, "block", 2), (11, "transfer", 2)]
+    # The run read torus blocks only, so it wrote out the torus rule set only: 5 of the 16 rules.
+    ran = (chdb_path.parent / "target" / "run" / "substrate_flows" / "models" / "intermediate" / "transfers"
+           / "int_transfers_extracted.sql").read_text()
+    assert ran.count("network_settings.rules = 'torus' and ") == 5
+    assert ran.count("network_settings.rules = ") == 5
 
 
 def test_chain_without_settings_is_rejected_and_fails_the_build(chdb_path: Path) -> None:
