@@ -27,8 +27,9 @@ venv: $(STAMP)
 demo: venv
 	FLOWS_CHDB_PATH=$${FLOWS_CHDB_PATH:-.chdb} scripts/sample_build.sh --show
 
-# Everything CI checks. Any failure, lint error or an empty test run fails the target.
-test: pytest lint dbt-check
+# Everything CI checks, the quick lint first. Any failure, lint error or an empty test run fails
+# the target.
+test: lint pytest dbt-check
 
 pytest: venv chromium
 	$(BIN)/python -m pytest

@@ -25,7 +25,8 @@
 {% macro watermarks_by_network(relation, version_column='_version') %}
     {# {network: newest version held in `relation`}; read at run time only. #}
     {% set marks = {} %}
-    {% for network, values in stored_by_network(relation, ['max(' ~ version_column ~ ')']).items() %}
+    {% set newest = stored_by_network(relation, ['max(' ~ version_column ~ ')']) %}
+    {% for network, values in newest.items() %}
         {% do marks.update({network: values[0]}) %}
     {% endfor %}
     {{ return(marks) }}
