@@ -153,39 +153,49 @@ def test_an_ephemeral_parent_is_compiled_into_every_batch_of_one_process(tmp_pat
         (expected, 2)]
 
 
-FREEZE_PROBE = """
-import gc, sys
+RUNNER_PROBE = """
+import gc, json, os, sys
 from pathlib import Path
 from loader.api import load_files
 from loader.connection import connect
 from loader.dbt_runner import DbtSelection
 client = connect(chdb_path=sys.argv[1])
 load_files(client, "torus", [sys.argv[3]])
+target = Path(os.environ["DBT_TARGET_PATH"])
 counts = [gc.get_freeze_count()]
 selection = DbtSelection("transfer_counts", Path(sys.argv[2]))
 counts.append(gc.get_freeze_count())
+parsed_manifest = (target / "manifest.json").stat().st_mtime_ns
+(target / "run_results.json").unlink(missing_ok=True)
 for _run in range(2):
     selection.run(client)
     counts.append(gc.get_freeze_count())
-print(counts)
+results = json.loads((target / "run_results.json").read_text())["results"]
+print(json.dumps({"freeze_counts": counts,
+                  "manifest_rewritten": (target / "manifest.json").stat().st_mtime_ns != parsed_manifest,
+                  "run_results": [(r["unique_id"], r["status"]) for r in results]}))
 """
 
 
 @pytest.mark.slow
-def test_the_parsed_manifest_and_the_first_runs_survivors_are_frozen_once(tmp_path: Path, chdb_path: Path) -> None:
+def test_the_runner_freezes_long_lived_objects_once_and_writes_run_results_only(tmp_path: Path,
+                                                                                 chdb_path: Path) -> None:
     """loader/dbt_runner.py keeps long-lived objects out of the cycle collector's full passes: frozen
     after the parse (the manifest: thousands of objects), again after the first run, not after later
-    runs (what each run makes stays collectable)."""
+    runs (what each run makes stays collectable). Each run writes run_results.json, not manifest.json."""
     blocks = tmp_path / "torus.ndjson"
     blocks.write_text("\n".join(generated(tmp_path, "torus", 10, 8)) + "\n")
-    done = subprocess.run([str(BIN / "python"), "-c", FREEZE_PROBE, str(chdb_path), str(PROJECT), str(blocks)],
+    done = subprocess.run([str(BIN / "python"), "-c", RUNNER_PROBE, str(chdb_path), str(PROJECT), str(blocks)],
                           env=follow_env(chdb_path), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    before, parsed, first_run, second_run = json.loads(done.stdout.splitlines()[-1])
+    probe = json.loads(done.stdout.splitlines()[-1])
+    before, parsed, first_run, second_run = probe["freeze_counts"]
     assert before == 0
     assert parsed > 10_000
     assert first_run > parsed
     assert second_run <= first_run  # none added; some frozen ones freed since (by reference count)
+    assert probe["run_results"] == [["model.follow_test.transfer_counts", "success"]]
+    assert probe["manifest_rewritten"] is False
 
 
 # ----- a block_stream table ------------------------------------------------------------------------
