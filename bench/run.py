@@ -30,7 +30,10 @@ The two last variants start again from a copy of the database taken before the +
 three per-load variants take in the same blocks. After the last repeat, once: `dbt test` (data
 and unit tests, timed apart from the build), a check that the baseline's rows equal our `Balances.Transfer` rows (count, amounts, fees), and
 the modularity of our communities against networkx's Louvain (bench/bench_graph.py).
-Figures: best and median over the repeats; ratios from the medians of this one run. Goals are
+Figures: best and median over the repeats; ratios from the medians of this one run. A dbt step's
+own time is given two ways, both without dbt's start-up: the sum of its models' execution times,
+and the span from the first model's start to the last one's end (models run side by side by the
+two dbt threads counted once). Goals are
 checked on the largest size and printed PASS or MISS. Results: a table on the terminal,
 bench/results/results.json (with the machine) and bench/results/chart.png.
 """
@@ -241,13 +244,18 @@ class Step:
     peak_rss_mib: list[float] = field(default_factory=list)
     # dbt: sum of the nodes' execution times (dbt start-up excluded); load: the loader's own timing
     model_seconds: list[float] = field(default_factory=list)
+    # dbt: from the first node's start to the last node's end (start-up excluded, nodes that ran side
+    # by side counted once)
+    span_seconds: list[float] = field(default_factory=list)
 
-    def add(self, timed: Timed, model_seconds: float | None = None) -> None:
+    def add(self, timed: Timed, model_seconds: float | None = None, span_seconds: float | None = None) -> None:
         self.seconds.append(timed.seconds)
         self.cpu_seconds.append(timed.cpu_seconds)
         self.peak_rss_mib.append(timed.peak_rss_mib)
         if model_seconds is not None:
             self.model_seconds.append(model_seconds)
+        if span_seconds is not None:
+            self.span_seconds.append(span_seconds)
 
 
 class Bench:
@@ -277,7 +285,7 @@ class Bench:
         """Runs one dbt command into `step`; returns each node's execution time."""
         done = _run(self._dbt(*args), self.env)
         nodes = node_seconds(self.target)
-        step.add(done, sum(nodes.values()))
+        step.add(done, sum(nodes.values()), nodes_span(self.target))
         return nodes
 
     @staticmethod
@@ -295,7 +303,8 @@ class Bench:
                      " ".join(per_load_models(self.target))], self.env)
         reported = json.loads(done.stdout.strip().splitlines()[-1])
         nodes = node_seconds(self.target)
-        step.add(Timed(reported["run_seconds"], done.cpu_seconds, done.peak_rss_mib, "", "", 0), sum(nodes.values()))
+        step.add(Timed(reported["run_seconds"], done.cpu_seconds, done.peak_rss_mib, "", "", 0), sum(nodes.values()),
+                 nodes_span(self.target))
         return nodes
 
     def measure(self, stream: Stream, repeat: int, tests: bool, louvain: bool) -> dict[str, Any]:
@@ -399,6 +408,14 @@ def node_seconds(target: Path) -> dict[str, float]:
     return {r["unique_id"]: r["execution_time"] for r in results}
 
 
+def nodes_span(target: Path) -> float:
+    """Seconds from the first node's start (compiling) to the last node's end, from run_results.json."""
+    timings = [t for r in json.loads((target / "run_results.json").read_text())["results"] for t in r["timing"]]
+    starts = [datetime.fromisoformat(t["started_at"].rstrip("Z")) for t in timings if t.get("started_at")]
+    ends = [datetime.fromisoformat(t["completed_at"].rstrip("Z")) for t in timings if t.get("completed_at")]
+    return (max(ends) - min(starts)).total_seconds()
+
+
 def slowest(nodes: dict[str, float], count: int = 6) -> list[tuple[str, float]]:
     ranked = sorted(nodes.items(), key=lambda item: -item[1])[:count]
     return [(node.split(".")[-1], round(seconds, 2)) for node, seconds in ranked]
@@ -418,6 +435,7 @@ def stats(values: list[float]) -> dict[str, Any] | None:
 
 def summarize(step: Step) -> dict[str, Any]:
     return {"seconds": stats(step.seconds), "cpu_seconds": stats(step.cpu_seconds), "model_seconds": stats(step.model_seconds),
+            "span_seconds": stats(step.span_seconds),
             "peak_rss_mib": round(max(step.peak_rss_mib), 1) if step.peak_rss_mib else None}
 
 
@@ -498,6 +516,8 @@ def figures(stream: Stream, steps: dict[str, Any]) -> dict[str, Any]:
     in_process = seconds(("incremental_in_process",), "median")
     per_load_own = seconds(("incremental_build",), "median", "model_seconds")
     in_process_own = seconds(("incremental_in_process",), "median", "model_seconds")
+    in_process_span = seconds(("incremental_in_process",), "median", "span_seconds")
+    full_span = seconds(("full_build",), "median", "span_seconds")
     out["incremental"] = {
         "without_graph_analytics_fraction": round(per_load / full, 4),  # type: ignore[operator]
         "all_models_fraction": round((per_load + graph) / full, 4),  # type: ignore[operator]
@@ -506,6 +526,10 @@ def figures(stream: Stream, steps: dict[str, Any]) -> dict[str, Any]:
         "tables_run_fraction": round(tables / full, 4),  # type: ignore[operator]
         "in_process_models_fraction": round(in_process_own / full_models, 4),  # type: ignore[operator]
         "in_process_seconds": round(in_process, 3),  # type: ignore[arg-type]
+        # dbt start-up excluded on both sides, models that ran side by side counted once
+        "in_process_span_fraction": round(in_process_span / full_span, 4),  # type: ignore[operator]
+        "in_process_span_seconds": round(in_process_span, 3),  # type: ignore[arg-type]
+        "full_build_span_seconds": round(full_span, 3),  # type: ignore[arg-type]
     }
     return out
 
@@ -539,6 +563,10 @@ def goals(size: dict[str, Any], graph: dict[str, Any] | None) -> list[dict[str, 
         (f"incremental +1% <= 10% of the full build, in-process as `follow` runs it (dbt started; models' "
          f"execution time against the full build's; the run took {inc['in_process_seconds']:.2f} s wall)",
          100 * inc["in_process_models_fraction"], "%", inc["in_process_models_fraction"] <= 0.10),
+        (f"incremental +1% <= 10% of the full build, in-process as `follow` runs it, from the first model's "
+         f"start to the last one's end on both sides (dbt start-up excluded, models run side by side counted "
+         f"once: {inc['in_process_span_seconds']:.2f} s against {inc['full_build_span_seconds']:.2f} s)",
+         100 * inc["in_process_span_fraction"], "%", inc["in_process_span_fraction"] <= 0.10),
         ("loader peak RSS < 1 GiB (largest file)", steps["load"]["peak_rss_mib"], "MiB",
          steps["load"]["peak_rss_mib"] < GIB_MIB),
         (f"money-flow full refresh < 60 s at 1M transfers (this stream: {transfers:,} transfers)",
@@ -618,7 +646,8 @@ def print_report(results: dict[str, Any]) -> None:
               f"{100 * inc['all_models_fraction']:.1f}% (every model), "
               f"{100 * inc['tables_run_fraction']:.1f}% (`dbt run` of the tables); models' execution time: "
               f"{100 * inc['models_fraction']:.1f}% (`dbt build`), {100 * inc['in_process_models_fraction']:.1f}% "
-              f"(in-process, {inc['in_process_seconds']:.2f} s wall)")
+              f"(in-process, {inc['in_process_seconds']:.2f} s wall); first model's start to last one's end: "
+              f"{100 * inc['in_process_span_fraction']:.1f}% (in-process)")
         print(f"  graph_analytics models in the money-flow refresh: {size['graph_analytics_model_seconds']['median']:.2f} s; "
               f"graph: {size['counts']['graph_addresses_after_increment']:,} addresses, "
               f"{size['counts']['graph_edges_after_increment']:,} edges")
