@@ -33,9 +33,9 @@ the modularity of our communities against networkx's Louvain (bench/bench_graph.
 Figures: best and median over the repeats; ratios from the medians of this one run. A dbt step's
 own time is given two ways, both without dbt's start-up: the sum of its models' execution times,
 and the span from the first model's start to the last one's end (models run side by side by the
-two dbt threads counted once). Goals are
-checked on the largest size and printed PASS or MISS. Results: a table on the terminal,
-bench/results/results.json (with the machine) and bench/results/chart.png.
+two dbt threads counted once). Goals are checked on the largest size and printed PASS or MISS.
+Results: a table on the terminal, bench/results/results.json (with the machine) and
+bench/results/chart.png.
 """
 
 from __future__ import annotations
