@@ -53,16 +53,18 @@
     {{ return(block_batch_condition(block_batches(blocks, version_column), version_column)) }}
 {% endmacro %}
 
-{% macro block_batches(blocks, version_column) %}
+{% macro block_batches(blocks, version_column, marks=none) %}
     {#- [{network, first_height, mark, upper}] of the block versions of `blocks` newer than this
-        model's watermark (see block_batch_filter); none on a first run or full refresh. -#}
+        model's watermark (see block_batch_filter); none on a first run or full refresh.
+        `marks`: the watermarks when the caller has read them already (watermarks_by_network). -#}
     {% if not (execute and is_incremental()) %}
         {{ return(none) }}
     {% endif %}
-    {% set marks = watermarks_by_network(this) %}
+    {% set marks = watermarks_by_network(this) if marks is none else marks %}
     {% set found = run_query(
         'select toString(network), min(block_height), max(' ~ version_column ~ ') from ' ~ blocks
-        ~ ' where ' ~ version_column ~ ' > ' ~ watermark_expression(marks) ~ ' group by network'
+        ~ ' where ' ~ version_column ~ ' > ' ~ watermark_expression(marks)
+        ~ ' group by network order by network'
     ) %}
     {% set batches = [] %}
     {% for row in found.rows %}

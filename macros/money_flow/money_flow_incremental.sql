@@ -35,16 +35,10 @@
         {%- for network, values in stored.items() -%}
             {%- do marks.update({network: values[0]}) -%}
         {%- endfor -%}
-        {%- set found = run_query(
-            'select toString(network), min(block_height), max(_version) from '
-            ~ processed_block_versions() ~ ' where _version > ' ~ watermark_expression(marks)
-            ~ ' group by network order by network'
-        ) -%}
-        {%- for row in found.rows -%}
-            {%- do batches.append({
-                'network': row[0], 'mark': marks.get(row[0], 0),
-                'first_height': row[1], 'upper': row[2],
-                'recomputes': row[0] in stored and stored[row[0]][1] >= row[1]}) -%}
+        {%- for batch in block_batches(processed_block_versions(), '_version', marks) -%}
+            {%- do batch.update({'recomputes': batch.network in stored
+                and stored[batch.network][1] >= batch.first_height}) -%}
+            {%- do batches.append(batch) -%}
         {%- endfor -%}
     {%- endif -%}
     {{- return(batches) -}}
@@ -55,18 +49,6 @@
         read the recomputed rows (each reference of their CTE is evaluated again, with its own
         planning, even when it finds nothing). -#}
     {{- return(batches | selectattr('recomputes') | list | length > 0) -}}
-{%- endmacro %}
-
-{% macro money_flow_new_transfers_condition(batches) -%}
-    {#- balance_transfers rows of the batch: newer than the watermark, not newer than `upper`. -#}
-    {%- set parts = [] -%}
-    {%- for batch in batches -%}
-        {%- do parts.append(
-            '(network = ' ~ quoted_literal(batch.network)
-            ~ ' and block_height >= ' ~ batch.first_height
-            ~ ' and _version > ' ~ batch.mark ~ ' and _version <= ' ~ batch.upper ~ ')') -%}
-    {%- endfor -%}
-    {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}
 {%- endmacro %}
 
 {% macro money_flow_history_condition(batches) -%}

@@ -63,7 +63,7 @@ with
                 (to_address, from_address, false, to_is_system)
             ] as transfer_end
         where
-            {{ money_flow_new_transfers_condition(batches) }}{{ not_recomputed }}
+            {{ block_batch_condition(batches, '_version') }}{{ not_recomputed }}
     ),
 
     -- every pair of addresses with a transfer in the batch, in both orders (each pair's reverse
@@ -76,7 +76,7 @@ with
             pair.2 as counterparty
         from {{ ref('balance_transfers') }}
         array join [(from_address, to_address), (to_address, from_address)] as pair
-        where {{ money_flow_new_transfers_condition(batches) }}
+        where {{ block_batch_condition(batches, '_version') }}
     ),
 
     -- the edges between a batch address and its batch counterparties, either way and in every

@@ -30,7 +30,7 @@ with
     batch_transfers as (
         select {{ money_flow_edge_part_columns() }}
         from {{ ref('balance_transfers') }}
-        where {{ money_flow_new_transfers_condition(batches) }}
+        where {{ block_batch_condition(batches, '_version') }}
     ),
 
     -- not read when the batch recomputes no edge (sqlfluff's ST03 sees that variant)
