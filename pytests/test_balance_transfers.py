@@ -7,6 +7,8 @@ guarantees them: events of a block version first, its `blocks` row (the commit m
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -239,3 +241,40 @@ def test_chain_without_settings_is_rejected_and_fails_the_build(chdb_path: Path)
     assert "FAIL 1 assert_every_network_has_settings" in done.stdout
     assert query(chdb_path, "select count() from substrate_flows.balance_transfers") == [(0,)]
     assert rejected(chdb_path) == [("rococo", 7, 0, "no_network_settings", "1000000000000")]
+
+
+def test_extraction_in_chunks_of_loads_equals_one_statement(chdb_path: Path) -> None:
+    one_load_per_chunk = ("--vars", "{transfer_extraction_chunk_events: 1}")
+    log = chdb_path.parent / "logs" / "dbt.log"
+
+    load_raw(chdb_path, FIRST_LOAD, load_id=1)
+    load_raw(chdb_path, SECOND_LOAD, load_id=2)
+    build(chdb_path, *one_load_per_chunk)  # first build: load 1 in its statement, load 2 in the post_hook
+    ran = (chdb_path.parent / "target" / "run" / "substrate_flows" / "models" / "intermediate" / "transfers"
+           / "int_transfers_extracted.sql").read_text()
+    assert "load_id > 0 and load_id <= 1)" in ran and "load_id <= 2" not in ran
+    assert transfers(chdb_path) == by_key(FIRST_ROWS + SECOND_ROWS)
+    load_raw(chdb_path, [  # load 3 forks torus 10 (its transfer replaced) and adds torus 13
+        Block("torus", 10, [Event("Balances", "Transfer", {"from": C, "to": D, "amount": 7 * 10**18}, 1)],
+              block_hash="0xfork10"),
+        Block("torus", 13, [Event("Balances", "Transfer", [D, A, 10**18], 0)]),
+    ], load_id=3)
+    load_raw(chdb_path, [Block("bittensor", 7, [Event("Balances", "Transfer", [HOT, COLD, 5 * 10**9], 1)])],
+             load_id=4)
+    build(chdb_path, *one_load_per_chunk)  # incremental: load 3 in its statement, load 4 in the post_hook
+    chunked = transfers(chdb_path)
+    assert chunked == by_key([row for row in FIRST_ROWS if row[:2] != ("torus", 10)] + SECOND_ROWS + [
+        ("torus", 10, 0, "10-1", C, D, "TOR", "7", "0", "transfer", False, False, 3),
+        ("torus", 13, 0, "13-0", D, A, "TOR", "1", "0", "transfer", False, False, 3),
+        ("bittensor", 7, 0, "7-1", HOT, COLD, "TAO", "5", "0", "transfer", False, False, 4),
+    ])
+    # The version bounds of every extraction statement (each names them for its blocks, failures and
+    # events, per network): load 1 then 2 (post_hook) in all three networks; load 3 (torus) then 4
+    # (post_hook; bittensor, whose watermark was 2). The first build names load 1 twice: dbt-clickhouse
+    # creates the table from the query, then inserts it.
+    assert Counter(re.findall(r"load_id > (\d+) and load_id <= (\d+)\)", log.read_text())) == {
+        ("0", "1"): 18, ("1", "2"): 9, ("2", "3"): 3, ("2", "4"): 3}
+    extracted = query(chdb_path, "select * from substrate_flows.int_transfers_extracted order by all")
+    build(chdb_path, "--full-refresh")  # the default chunk size: four small loads in one statement
+    assert transfers(chdb_path) == chunked
+    assert query(chdb_path, "select * from substrate_flows.int_transfers_extracted order by all") == extracted
