@@ -28,5 +28,7 @@
 {%- set chunks = block_batch_chunks(
     ref('stg_chain__blocks'), 'load_id', watermarks_by_network(this) if is_incremental() else {},
     var('transfer_extraction_chunk_events')) %}
-{#- chunks: none while dbt parses (every version), [] when nothing is new -#}
+{#- chunks: none while dbt parses (every version), [] when nothing is new. The post_hook reads
+    the count below in this statement's SQL and looks for more chunks only when there are. -#}
+-- chunks of new block versions: {{ chunks | length if chunks else 0 }}
 {{ transfers_extracted_select(chunks[0] if chunks else chunks) }}
