@@ -3,10 +3,9 @@
     (it takes the first; see block_batch_chunks), one INSERT each, in version order. Run after
     that statement, also after a full refresh's swap, so the watermark read here is the one the
     first chunk left. Rows of blocks re-loaded since the pre_hook (a load landing mid-run) are
-    deleted first; loads landing after the chunks are read here are left for the next run. When
-    the statement's SQL (`sql`) says it had one chunk or none, nothing is looked up: a run with
-    few new events (the usual one) pays no query here, and a load landing mid-run is left for
-    the next run, as without chunks.
+    deleted first. When the statement's SQL (`sql`) counts one chunk or none, nothing is looked
+    up: a run with few new events (the usual one) pays no query here, and a load landing
+    mid-run is left for the next run, whole, as it is after the chunks read here.
 #}
 {% macro transfers_extracted_remaining_chunks() %}
     {%- set counted = modules.re.search('-- chunks of new block versions: ([0-9]+)', sql or '') -%}
