@@ -247,6 +247,11 @@ def test_extraction_in_chunks_of_loads_equals_one_statement(chdb_path: Path) -> 
     one_load_per_chunk = ("--vars", "{transfer_extraction_chunk_events: 1}")
     log = chdb_path.parent / "logs" / "dbt.log"
 
+    def bounds_logged(since: int = 0) -> Counter[tuple[str, str]]:
+        """The version bounds of the extraction statements in dbt's log after character `since`
+        (each statement names them for its blocks, failures and events, per network)."""
+        return Counter(re.findall(r"load_id > (\d+) and load_id <= (\d+)\)", log.read_text()[since:]))
+
     load_raw(chdb_path, FIRST_LOAD, load_id=1)
     load_raw(chdb_path, SECOND_LOAD, load_id=2)
     build(chdb_path, *one_load_per_chunk)  # first build: load 1 in its statement, load 2 in the post_hook
@@ -268,13 +273,19 @@ def test_extraction_in_chunks_of_loads_equals_one_statement(chdb_path: Path) -> 
         ("torus", 13, 0, "13-0", D, A, "TOR", "1", "0", "transfer", False, False, 3),
         ("bittensor", 7, 0, "7-1", HOT, COLD, "TAO", "5", "0", "transfer", False, False, 4),
     ])
-    # The version bounds of every extraction statement (each names them for its blocks, failures and
-    # events, per network): load 1 then 2 (post_hook) in all three networks; load 3 (torus) then 4
-    # (post_hook; bittensor, whose watermark was 2). The first build names load 1 twice: dbt-clickhouse
-    # creates the table from the query, then inserts it.
-    assert Counter(re.findall(r"load_id > (\d+) and load_id <= (\d+)\)", log.read_text())) == {
-        ("0", "1"): 18, ("1", "2"): 9, ("2", "3"): 3, ("2", "4"): 3}
+    # Load 1 then 2 (post_hook) in all three networks; load 3 (torus) then 4 (post_hook; bittensor, whose
+    # watermark was 2). A statement that creates the table names its bounds twice: dbt-clickhouse creates
+    # the table from the query, then inserts it.
+    assert bounds_logged() == {("0", "1"): 18, ("1", "2"): 9, ("2", "3"): 3, ("2", "4"): 3}
     extracted = query(chdb_path, "select * from substrate_flows.int_transfers_extracted order by all")
+    since = len(log.read_text())
     build(chdb_path, "--full-refresh")  # the default chunk size: four small loads in one statement
+    assert bounds_logged(since) == {("0", "4"): 18}
+    assert transfers(chdb_path) == chunked
+    assert query(chdb_path, "select * from substrate_flows.int_transfers_extracted order by all") == extracted
+    # A full refresh in chunks: the post_hook inserts into the rebuilt table, after the swap.
+    since = len(log.read_text())
+    build(chdb_path, "--full-refresh", *one_load_per_chunk)
+    assert bounds_logged(since) == {("0", "1"): 18, ("1", "2"): 9, ("2", "3"): 3, ("3", "4"): 3}
     assert transfers(chdb_path) == chunked
     assert query(chdb_path, "select * from substrate_flows.int_transfers_extracted order by all") == extracted
