@@ -3,11 +3,17 @@
     .venv/bin/python -m bench.bench_load                       # ~200k events, quick
     .venv/bin/python -m bench.bench_load --events 5000000 --format zst
     .venv/bin/python -m bench.bench_load --events 1000000 --compare HEAD~3 --repeat 3   # before/after
+    .venv/bin/python -m bench.bench_load --events 5000000 --floor --repeat 3   # against the engine's floor
 
 The input is generated once per (network, size, format) into --work (default /tmp/bench_load) and
 reused. The load runs in a child process on a fresh chDB folder, so the peak RSS printed is the
 loading process's own. With --compare REV the loader of that git revision loads the same file in
-turns with this tree's (machines shared with other work give noisy wall-clock times; compare CPU). Goal on the 2-core reference machine: >= 1,000,000 events/s, < 1 GiB.
+turns with this tree's (machines shared with other work give noisy wall-clock times; compare CPU). With
+--floor, bench/load_floor.py lands the same file in turns with the loader: the same batches parsed
+by the engine and written to the same raw tables with nothing checked, looked up or recorded, the
+least an NDJSON loader with ClickHouse as its parser does. Goal on the 2-core reference machine:
+>= 1,000,000 events/s, < 1 GiB; that is at most 2 CPU-s per million events, which the floor's
+CPU-s line shows whether any loader can meet.
 """
 
 from __future__ import annotations
@@ -52,7 +58,9 @@ def main() -> int:
     parser.add_argument("--batch-mb", type=int, default=48)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench_load"))
     parser.add_argument("--compare", metavar="REV", help="also load with the loader of this git revision, side by side")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each (alternating with --compare)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also land the file with bench/load_floor.py (nothing checked), side by side")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each (alternating with --compare, --floor)")
     args = parser.parse_args()
 
     blocks = max(1, round(args.events / EVENTS_PER_BLOCK[args.network]))
@@ -66,11 +74,16 @@ def main() -> int:
 
     size_mb = source.stat().st_size / 1e6
     print(f"load {args.network} {args.format}: {size_mb:,.0f} MB on disk")
-    before = _exported_loader(args.compare, args.work) if args.compare else None
-    runs = ([(f"before ({args.compare})", before)] if before else []) + [("this tree", None)]
+    loader = ["-c", _CHILD]
+    runs = [("this tree", loader, None)]
+    if args.compare:
+        runs.insert(0, (f"before ({args.compare})", loader, _exported_loader(args.compare, args.work)))
+    if args.floor:
+        runs.append(("engine floor (bench/load_floor.py: nothing checked, looked up or recorded)",
+                     ["-m", "bench.load_floor"], None))
     for _ in range(args.repeat):
-        for label, pythonpath in runs:
-            result = _load_in_child(args.work / "chdb", args.network, source, args.batch_mb, pythonpath)
+        for label, program, pythonpath in runs:
+            result = _load_in_child(program, args.work / "chdb", args.network, source, args.batch_mb, pythonpath)
             _report(label, result, size_mb)
             if result["quarantined"]:
                 return 1
@@ -88,14 +101,15 @@ def _exported_loader(revision: str, work: Path) -> str:
     return str(folder)
 
 
-def _load_in_child(chdb: Path, network: str, source: Path, batch_mb: int, pythonpath: str | None) -> dict[str, float]:
-    """One load on a fresh chDB folder in a child process: its own figures plus the whole process's
-    wall-clock, CPU (all threads) and peak RSS."""
+def _load_in_child(program: list[str], chdb: Path, network: str, source: Path, batch_mb: int,
+                   pythonpath: str | None) -> dict[str, float]:
+    """One load on a fresh chDB folder in a child process (`python *program* ...`): its own figures
+    plus the whole process's wall-clock, CPU (all threads) and peak RSS."""
     shutil.rmtree(chdb, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": pythonpath} if pythonpath else None
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(chdb), network, str(source), str(batch_mb << 20)],
-                             stdout=subprocess.PIPE, text=True, env=env)
+    child = subprocess.Popen([sys.executable, *program, str(chdb), network, str(source), str(batch_mb << 20)],
+                             stdout=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).parent.parent)
     out = child.stdout.read() if child.stdout else ""
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:

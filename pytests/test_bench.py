@@ -8,7 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.baseline import block_transfers
+from bench.load_floor import land_floor
 from bench.run import goals, nodes_span
+from loader.api import load_files
+from loader.connection import connect
+from loader.generate import generate
 from loader.networks import get_network
 
 ALICE, BOB, CAROL = "5Alice", "5Bob", "5Carol"
@@ -79,3 +83,32 @@ def test_nodes_span_counts_models_run_side_by_side_once(tmp_path: Path) -> None:
                {"timing": _timing("10.500000", "11.000000")}]
     (tmp_path / "run_results.json").write_text(json.dumps({"results": results}))
     assert nodes_span(tmp_path) == 3.5
+
+
+def _raw_rows(chdb: Path) -> list[tuple[Any, ...]]:
+    """What a reader of the raw tables sees, load bookkeeping aside: every event, extrinsic and block."""
+    client = connect(chdb_path=str(chdb))
+    try:
+        return [tuple(row) for row in client.query(
+            "select * from (select 'event', block_height, block_hash, toString(block_time), toString(extrinsic_index), event_index, "
+            "phase, module_id, event_id, attributes from substrate_raw.events "
+            "union all select 'extrinsic', block_height, block_hash, toString(block_time), extrinsic_hash, "
+            "extrinsic_index, signer, call_module, call_function, concat(toString(success), toString(pays_fee)) "
+            "from substrate_raw.extrinsics "
+            "union all select 'block', block_height, block_hash, toString(block_time), '', extrinsic_count, "
+            "toString(event_count), '', '', '' from substrate_raw.blocks) order by all").result_rows]
+    finally:
+        client.close()
+
+
+def test_load_floor_lands_the_same_rows_as_the_loader(tmp_path: Path) -> None:
+    # The floor is only a fair yardstick if it writes what the loader writes: same rows, same text.
+    stream = tmp_path / "stream.ndjson"
+    made = generate("torus", 300, 7, stream)
+    floor = land_floor(str(tmp_path / "floor"), "torus", stream, batch_bytes=64 << 10)
+    summary = load_files(connect(chdb_path=str(tmp_path / "loader")), "torus", [stream], batch_bytes=64 << 10)
+    assert (floor["events"], floor["blocks"]) == (made.events, 300)
+    assert (summary.events, summary.extrinsics, summary.blocks) == (made.events, made.extrinsics, 300)
+    floor_rows, loader_rows = _raw_rows(tmp_path / "floor"), _raw_rows(tmp_path / "loader")
+    assert len(floor_rows) == made.events + made.extrinsics + 300
+    assert floor_rows == loader_rows

@@ -1,0 +1,113 @@
+"""The engine's floor for landing NDJSON on this machine: what `bench_load --floor` runs beside the loader.
+
+    .venv/bin/python -m bench.load_floor CHDB_PATH NETWORK FILE BATCH_BYTES
+
+Everything the loader must do and this does not: no check of any field, no quarantine, no
+look-up of blocks already loaded, no replacement, no bookkeeping rows. What it keeps is the least
+any NDJSON loader into these raw tables does with ClickHouse as the parser: the same file cut into
+the same batches (two files each, parsed side by side), each batch parsed once, and its rows
+written to `events`, `extrinsics` and `blocks` in the same statement (a Null table whose three
+materialized views fan the parsed blocks out, processed in parallel). Of the designs measured on
+2026-12-05 this one used the least CPU; README, "Loading blocks". Prints the JSON line
+bench_load's loader child prints.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from loader.connection import connect
+from loader.landing import _PARSED_ATTRIBUTES, _PARSED_SCHEMA, _PARSED_SETTINGS
+from loader.ndjson import batches, open_stream
+from loader.schema import checked_identifier, ensure_schema
+
+DATABASE = "substrate_raw"
+
+# The parsed blocks, typed; nothing is stored in the Null table itself.
+_INCOMING = """
+create table {db}.floor_incoming
+(
+    block_height UInt32,
+    block_hash String,
+    block_time DateTime64(3, 'UTC'),
+    extrinsics Array(Tuple(index UInt32, hash String, signer Nullable(String), call_module String,
+                           call_function String, success Bool, pays_fee Nullable(Bool))),
+    events Array(Tuple(index UInt32, extrinsic_index Nullable(UInt32), phase String, module_id String,
+                       event_id String, attributes String))
+)
+engine = Null
+"""
+_FAN_OUT = {
+    "events": """
+        select {network} as network, block_height, block_hash, block_time, e.extrinsic_index as extrinsic_index,
+            e.index as event_index, e.phase as phase, e.module_id as module_id, e.event_id as event_id,
+            e.attributes as attributes, 'floor' as source, toUInt64(1) as load_id, now64(3, 'UTC') as loaded_at
+        from {db}.floor_incoming array join events as e""",
+    "extrinsics": """
+        select {network} as network, block_height, block_hash, block_time, x.index as extrinsic_index,
+            x.hash as extrinsic_hash, ifNull(x.signer, '') as signer, x.call_module as call_module,
+            x.call_function as call_function, x.success as success, x.pays_fee as pays_fee, 'floor' as source,
+            toUInt64(1) as load_id, now64(3, 'UTC') as loaded_at
+        from {db}.floor_incoming array join extrinsics as x""",
+    "blocks": """
+        select {network} as network, block_height, block_hash, block_time,
+            toUInt32(length(extrinsics)) as extrinsic_count, toUInt32(length(events)) as event_count,
+            'floor' as source, toUInt64(1) as load_id, now64(3, 'UTC') as loaded_at
+        from {db}.floor_incoming""",
+}
+# The loader's typed conversions (landing._TYPED_BLOCK and PARSED_FILL, a bare string attribute
+# quoted again) without their checks.
+_PARSE = f"""
+insert into {{db}}.floor_incoming
+select
+    toUInt32OrZero(block_height),
+    ifNull(block_hash, ''),
+    fromUnixTimestamp64Milli(toInt64OrZero(block_timestamp), 'UTC'),
+    arrayMap(x -> (toUInt32OrZero(x.index), ifNull(x.hash, ''), x.signer, ifNull(x.call_module, ''),
+        ifNull(x.call_function, ''), x.success = 'true', if(isNull(x.pays_fee), NULL, x.pays_fee = 'true')), extrinsics),
+    arrayMap(e -> (toUInt32OrZero(e.index), toUInt32OrNull(e.extrinsic_index), ifNull(e.phase, ''),
+        ifNull(e.module_id, ''), ifNull(e.event_id, ''), {_PARSED_ATTRIBUTES}), events)
+from file({{path:String}}, 'JSONEachRow', '{_PARSED_SCHEMA}')
+"""
+# The loader's parse settings, but inserted rows squashed into large parts as its inserts are.
+_SETTINGS = {
+    **{name: value for name, value in _PARSED_SETTINGS.items() if not name.startswith("min_insert_block_size")},
+    "optimize_on_insert": 0, "max_insert_threads": 2, "parallel_view_processing": 1,
+}
+
+
+def land_floor(chdb_path: str, network: str, source: Path, batch_bytes: int) -> dict[str, float]:
+    client = connect(chdb_path=chdb_path)
+    db = checked_identifier(DATABASE)
+    ensure_schema(client, db)
+    client.command(_INCOMING.format(db=db))
+    for table, select in _FAN_OUT.items():
+        client.command(f"create materialized view {db}.floor_{table} to {db}.{table} as "
+                       + select.format(db=db, network="'" + checked_identifier(network) + "'"))
+    started, cpu_started = time.perf_counter(), _cpu()
+    with open_stream(source) as stream:
+        for batch in batches(stream, str(source), batch_bytes, to_files=True):
+            assert batch.file is not None
+            try:
+                client.command(_PARSE.replace("{db}", db), parameters={"path": batch.file.glob}, settings=_SETTINGS)
+            finally:
+                batch.file.remove()
+    seconds, cpu_seconds = time.perf_counter() - started, _cpu() - cpu_started
+    events, blocks = client.query(
+        f"select (select count() from {db}.events), (select count() from {db}.blocks)").result_rows[0]
+    client.close()
+    return {"events": events, "blocks": blocks, "seconds": seconds, "cpu": cpu_seconds, "quarantined": 0}
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+if __name__ == "__main__":
+    chdb, network_name, path, size = sys.argv[1:5]
+    print(json.dumps(land_floor(chdb, network_name, Path(path), int(size))))
