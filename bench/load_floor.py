@@ -1,6 +1,6 @@
 """The engine's floor for landing NDJSON on this machine: what `bench_load --floor` runs beside the loader.
 
-    .venv/bin/python -m bench.load_floor CHDB_PATH NETWORK FILE BATCH_BYTES
+    .venv/bin/python -m bench.load_floor [--write-nothing] CHDB_PATH NETWORK FILE BATCH_BYTES
 
 Everything the loader must do and this does not: no check of any field, no quarantine, no
 look-up of blocks already loaded, no replacement, no bookkeeping rows. What it keeps is the least
@@ -8,8 +8,10 @@ any NDJSON loader into these raw tables does with ClickHouse as the parser: the 
 the same batches (two files each, parsed side by side), each batch parsed once, and its rows
 written to `events`, `extrinsics` and `blocks` in the same statement (a Null table whose three
 materialized views fan the parsed blocks out, processed in parallel). Of the designs measured on
-2026-12-05 this one was the fastest (README, "Loading blocks"). Prints the JSON line bench_load's
-loader child prints.
+2026-12-05 this one was the fastest (README, "Loading blocks"). With --write-nothing the views
+write to Null tables instead: the parse and the fan-out alone, what is left when even storing the
+rows costs nothing (a small view counts the events and blocks parsed). Prints the JSON line
+bench_load's loader child prints.
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ _FAN_OUT = {
             'floor' as source, toUInt64(1) as load_id, now64(3, 'UTC') as loaded_at
         from {db}.floor_incoming""",
 }
+# With --write-nothing: what was parsed, one row per batch.
+_COUNTED = """
+create materialized view {db}.floor_counted engine = SummingMergeTree order by tuple()
+as select toUInt64(count()) as blocks, toUInt64(sum(length(events))) as events from {db}.floor_incoming
+"""
 # The loader's typed conversions (landing._TYPED_BLOCK and PARSED_FILL, a bare string attribute
 # quoted again) without their checks.
 _PARSE = f"""
@@ -80,14 +87,21 @@ _SETTINGS = {
 }
 
 
-def land_floor(chdb_path: str, network: str, source: Path, batch_bytes: int) -> dict[str, float]:
+def land_floor(chdb_path: str, network: str, source: Path, batch_bytes: int,
+               write: bool = True) -> dict[str, float]:
     client = connect(chdb_path=chdb_path)
     db = checked_identifier(DATABASE)
     ensure_schema(client, db)
     client.command(_INCOMING.replace("{db}", db))
     for table, select in _FAN_OUT.items():
         select = select.replace("{db}", db).replace("{network}", f"'{checked_identifier(network)}'")
-        client.command(f"create materialized view {db}.floor_{table} to {db}.{table} as {select}")
+        target = f"{db}.{table}"
+        if not write:
+            target = f"{db}.floor_null_{table}"
+            client.command(f"create table {target} as {db}.{table} engine = Null")
+        client.command(f"create materialized view {db}.floor_{table} to {target} as {select}")
+    if not write:
+        client.command(_COUNTED.replace("{db}", db))
     started, cpu_started = time.perf_counter(), _cpu()
     with open_stream(source) as stream:
         for batch in batches(stream, str(source), batch_bytes, to_files=True):
@@ -97,8 +111,9 @@ def land_floor(chdb_path: str, network: str, source: Path, batch_bytes: int) -> 
             finally:
                 batch.file.remove()
     seconds, cpu_seconds = time.perf_counter() - started, _cpu() - cpu_started
-    events, blocks = client.query(
-        f"select (select count() from {db}.events), (select count() from {db}.blocks)").result_rows[0]
+    counts = (f"select (select count() from {db}.events), (select count() from {db}.blocks)" if write
+              else f"select sum(events), sum(blocks) from {db}.floor_counted")
+    events, blocks = client.query(counts).result_rows[0]
     client.close()
     return {"events": events, "blocks": blocks, "seconds": seconds, "cpu": cpu_seconds, "quarantined": 0}
 
@@ -109,5 +124,6 @@ def _cpu() -> float:
 
 
 if __name__ == "__main__":
-    chdb, network_name, path, size = sys.argv[1:5]
-    print(json.dumps(land_floor(chdb, network_name, Path(path), int(size))))
+    write_nothing = "--write-nothing" in sys.argv
+    chdb, network_name, path, size = [arg for arg in sys.argv[1:] if arg != "--write-nothing"]
+    print(json.dumps(land_floor(chdb, network_name, Path(path), int(size), write=not write_nothing)))

@@ -112,3 +112,11 @@ def test_load_floor_lands_the_same_rows_as_the_loader(tmp_path: Path) -> None:
     floor_rows, loader_rows = _raw_rows(tmp_path / "floor"), _raw_rows(tmp_path / "loader")
     assert len(floor_rows) == made.events + made.extrinsics + 300
     assert floor_rows == loader_rows
+
+
+def test_load_floor_writing_nothing_parses_every_event_and_stores_none(tmp_path: Path) -> None:
+    stream = tmp_path / "stream.ndjson"
+    made = generate("torus", 300, 7, stream)
+    parsed = land_floor(str(tmp_path / "floor"), "torus", stream, batch_bytes=64 << 10, write=False)
+    assert (parsed["events"], parsed["blocks"]) == (made.events, 300)
+    assert _raw_rows(tmp_path / "floor") == []
