@@ -23,26 +23,14 @@ import time
 from pathlib import Path
 
 from loader.connection import connect
-from loader.landing import _PARSED_ATTRIBUTES, _PARSED_SCHEMA, _PARSED_SETTINGS
+from loader.landing import _PARSED_ATTRIBUTES, _PARSED_SCHEMA, _PARSED_SETTINGS, TYPED_BLOCK_COLUMNS
 from loader.ndjson import batches, open_stream
 from loader.schema import checked_identifier, ensure_schema
 
 DATABASE = "substrate_raw"
 
 # The parsed blocks, typed; nothing is stored in the Null table itself.
-_INCOMING = """
-create table {db}.floor_incoming
-(
-    block_height UInt32,
-    block_hash String,
-    block_time DateTime64(3, 'UTC'),
-    extrinsics Array(Tuple(index UInt32, hash String, signer Nullable(String), call_module String,
-                           call_function String, success Bool, pays_fee Nullable(Bool))),
-    events Array(Tuple(index UInt32, extrinsic_index Nullable(UInt32), phase String, module_id String,
-                       event_id String, attributes String))
-)
-engine = Null
-"""
+_INCOMING = f"create table {{db}}.floor_incoming ({TYPED_BLOCK_COLUMNS}\n) engine = Null"
 _FAN_OUT = {
     "events": """
         select {network} as network, block_height, block_hash, block_time, e.extrinsic_index as extrinsic_index,

@@ -54,21 +54,23 @@ _RAW_TUPLE = (
     "module_id Nullable(String), event_id Nullable(String), attributes Nullable(String), attributes_text Nullable(String))))"
 )
 
-STAGE_DDL = """
-create table {stage}
-(
-    line_no UInt64,
-    source String,
-    location String,
-    raw String,
-    problem String,
+# A parsed block, typed as the raw tables want it (also bench/load_floor.py's input).
+TYPED_BLOCK_COLUMNS = """
     block_height UInt32,
     block_hash String,
     block_time DateTime64(3, 'UTC'),
     extrinsics Array(Tuple(index UInt32, hash String, signer Nullable(String), call_module String,
                            call_function String, success Bool, pays_fee Nullable(Bool))),
     events Array(Tuple(index UInt32, extrinsic_index Nullable(UInt32), phase String, module_id String,
-                       event_id String, attributes String))
+                       event_id String, attributes String))"""
+STAGE_DDL = f"""
+create table {{stage}}
+(
+    line_no UInt64,
+    source String,
+    location String,
+    raw String,
+    problem String,{TYPED_BLOCK_COLUMNS}
 )
 engine = Memory
 """
