@@ -106,7 +106,9 @@ def test_load_floor_lands_the_same_rows_as_the_loader(tmp_path: Path) -> None:
     stream = tmp_path / "stream.ndjson"
     made = generate("torus", 300, 7, stream)
     floor = land_floor(str(tmp_path / "floor"), "torus", stream, batch_bytes=64 << 10)
-    summary = load_files(connect(chdb_path=str(tmp_path / "loader")), "torus", [stream], batch_bytes=64 << 10)
+    client = connect(chdb_path=str(tmp_path / "loader"))
+    summary = load_files(client, "torus", [stream], batch_bytes=64 << 10)
+    client.close()
     assert (floor["events"], floor["blocks"]) == (made.events, 300)
     assert (summary.events, summary.extrinsics, summary.blocks) == (made.events, made.extrinsics, 300)
     floor_rows, loader_rows = _raw_rows(tmp_path / "floor"), _raw_rows(tmp_path / "loader")
