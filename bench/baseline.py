@@ -23,7 +23,6 @@ It does not keep raw events, handle replays, quarantine bad input or build any o
 from __future__ import annotations
 
 import argparse
-import csv
 import decimal
 import json
 import sys
@@ -34,11 +33,12 @@ from pathlib import Path
 from typing import Any
 
 import clickhouse_connect
+import yaml
 
 from loader.networks import Network, decimals_at, get_network
 
 BLOCKS_PER_INSERT = 100  # the original consumer's --batch-size
-NETWORK_SETTINGS = Path(__file__).resolve().parent.parent / "seeds" / "networks.csv"
+PROJECT = Path(__file__).resolve().parent.parent / "dbt_project.yml"
 COLUMNS = ["extrinsic_id", "event_idx", "block_height", "block_timestamp", "from_address", "to_address",
            "asset", "amount", "fee", "_version"]
 TABLE_DDL = """
@@ -92,12 +92,11 @@ def _fields(attributes: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
 
 
 def network_settings(network_name: str) -> tuple[str, int]:
-    """(asset, partition_blocks) of the network, from the seed our models use too."""
-    with NETWORK_SETTINGS.open() as rows:
-        for row in csv.DictReader(rows):
-            if row["network"] == network_name and row["asset"]:
-                return row["asset"], int(row["partition_blocks"])
-    raise ValueError(f"{network_name}: no asset in {NETWORK_SETTINGS}")
+    """(asset, partition_blocks) of the network, from the settings our models use too."""
+    settings = yaml.safe_load(PROJECT.read_text())["vars"]["networks"].get(network_name)
+    if not settings:
+        raise ValueError(f"{network_name}: no settings in {PROJECT} (vars: networks)")
+    return settings["asset"], int(settings["partition_blocks"])
 
 
 def run(network_name: str, path: Path, chdb_path: Path) -> dict[str, float]:

@@ -116,7 +116,6 @@ def main() -> int:
     client = clickhouse_connect.get_client(interface="chdb", path=str(chdb))
     ensure_schema(client, "substrate_raw")
     client.close()
-    dbt(["seed", "--select", "torus_genesis_balances", "networks"], env)
     dbt(["run", "--select", "+tag:money_flow", "--exclude", "tag:money_flow"], env)  # empty, real schema
     client = clickhouse_connect.get_client(interface="chdb", path=str(chdb))
     started = time.perf_counter()

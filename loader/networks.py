@@ -2,7 +2,7 @@
 
 Loading needs only the name (an unknown name is refused before anything is read); the rest
 (address format, block time, decimals) shapes the synthetic streams of `generate`. The dbt side
-keeps its own per-network settings in seeds/networks.csv.
+keeps its own per-network settings in dbt_project.yml (vars: networks).
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -85,10 +84,15 @@ def load_raw(chdb_path: Path, blocks: list[Block], load_id: int) -> None:
         client.close()
 
 
-def build(chdb_path: Path, *extra: str) -> None:
+def build(chdb_path: Path, *extra: str, select: tuple[str, ...] = ("balance_transfers", "balance_transfers_rejected")) -> None:
     # Only this part's models (and their tests): other marts build on top of balance_transfers.
-    run_dbt(["build", "--select", "+balance_transfers", "balance_transfers_rejected", "--indirect-selection",
-             "cautious", *extra], chdb_path)
+    run_dbt(["build", "--select", *select, "--indirect-selection", "cautious", *extra], chdb_path)
+
+
+def compiled_run(chdb_path: Path) -> str:
+    """The SQL balance_transfers' statement ran last."""
+    return (chdb_path.parent / "target" / "run" / "substrate_flows" / "models" / "marts" / "transfers"
+            / "balance_transfers.sql").read_text()
 
 
 def transfers(chdb_path: Path) -> list[tuple[Any, ...]]:
@@ -169,7 +173,7 @@ def table_state(chdb_path: Path) -> list[tuple[Any, ...]]:
     return query(chdb_path, """
         select table, count(), sum(rows), (select count() from system.mutations where database = 'substrate_flows')
         from system.parts where database = 'substrate_flows' and active
-          and table in ('balance_transfers', 'int_transfers_extracted')
+          and table in ('balance_transfers', 'balance_transfers_rejected')
         group by table order by table""")
 
 
@@ -180,9 +184,8 @@ def test_incremental_in_two_loads_equals_full_refresh(chdb_path: Path) -> None:
     load_raw(chdb_path, SECOND_LOAD, load_id=2)
     build(chdb_path)
     # Only the new blocks were read (every network's batch starts above load 1) and nothing deleted.
-    ran = (chdb_path.parent / "target" / "run" / "substrate_flows" / "models" / "intermediate" / "transfers"
-           / "int_transfers_extracted.sql").read_text()
-    assert ran.count("load_id > 1 and load_id <= 2") == 3 * 3  # blocks, failures and events; 3 networks
+    ran = compiled_run(chdb_path)
+    assert ran.count("load_id > 1 and load_id <= 2") == 2 * 3  # failures and events; 3 networks
     assert query(chdb_path, "select count() from system.mutations where database = 'substrate_flows'") == [(0,)]
     incremental = transfers(chdb_path)
     assert incremental == by_key(FIRST_ROWS + SECOND_ROWS)
@@ -222,20 +225,20 @@ def test_reloaded_block_with_new_hash_replaces_its_transfers(chdb_path: Path) ->
     assert transfers(chdb_path) == [
         row for row in FIRST_ROWS if row[0] != "torus"
     ] + [("torus", 11, 0, "11-1", C, A, "TOR", "9", "0", "transfer", False, False, 2)]
+    # The run read the two torus blocks of load 2 only, and recorded that it processed them.
+    assert re.findall(r"\(network = '(\w+)' and block_height between (\d+) and (\d+) and load_id > (\d+)"
+                      r" and load_id <= (\d+)\)", compiled_run(chdb_path)) == [("torus", "10", "11", "1", "2")] * 2
     assert query(chdb_path, """
-        select block_height, row_kind, _version from substrate_flows.int_transfers_extracted
-        where network = 'torus' order by block_height, row_kind""") == [
-        (10, "block", 2), (11, "block", 2), (11, "transfer", 2)]
-    # The run read torus blocks only, so it wrote out the torus rule set only: 5 of the 16 rules.
-    ran = (chdb_path.parent / "target" / "run" / "substrate_flows" / "models" / "intermediate" / "transfers"
-           / "int_transfers_extracted.sql").read_text()
-    assert ran.count("network_settings.rules = 'torus' and ") == 5
-    assert ran.count("network_settings.rules = ") == 5
+        select model, network, argMax(version, recorded_at) from substrate_flows.dbt_watermarks
+        group by model, network order by model, network""") == [
+        (model, network, 2 if network == "torus" else 1)
+        for model in ("balance_transfers", "balance_transfers_rejected")
+        for network in ("bittensor", "polkadot", "torus")]
 
 
 def test_chain_without_settings_is_rejected_and_fails_the_build(chdb_path: Path) -> None:
     load_raw(chdb_path, [Block("rococo", 7, [Event("Balances", "Transfer", [A, B, 10**12], 1)])], load_id=1)
-    done = run_dbt(["build", "--select", "+balance_transfers", "balance_transfers_rejected", "--indirect-selection",
+    done = run_dbt(["build", "--select", "balance_transfers", "balance_transfers_rejected", "--indirect-selection",
                     "cautious"], chdb_path, check=False)
     assert done.returncode != 0
     assert "FAIL 1 assert_every_network_has_settings" in done.stdout
@@ -243,21 +246,24 @@ def test_chain_without_settings_is_rejected_and_fails_the_build(chdb_path: Path)
     assert rejected(chdb_path) == [("rococo", 7, 0, "no_network_settings", "1000000000000")]
 
 
+def chunks_ran(chdb_path: Path) -> list[list[tuple[str, int, int, int, int]]]:
+    """The chunks of balance_transfers' last run, from its statement's header: per chunk, each
+    network's (first height, last height, versions above, versions up to)."""
+    header = re.search(r"-- incremental batch: (\{.*\})", compiled_run(chdb_path))
+    assert header, "balance_transfers ran without its batch header"
+    return [[(b["network"], b["first_height"], b["last_height"], b["mark"], b["upper"]) for b in chunk]
+            for chunk in json.loads(header.group(1))["chunks"]]
+
+
 def test_extraction_in_chunks_of_loads_equals_one_statement(chdb_path: Path) -> None:
     one_load_per_chunk = ("--vars", "{transfer_extraction_chunk_events: 1}")
-    log = chdb_path.parent / "logs" / "dbt.log"
-
-    def bounds_logged(since: int = 0) -> Counter[tuple[str, str]]:
-        """The version bounds of the extraction statements in dbt's log after character `since`
-        (each statement names them for its blocks, failures and events, per network)."""
-        return Counter(re.findall(r"load_id > (\d+) and load_id <= (\d+)\)", log.read_text()[since:]))
-
+    only = ("balance_transfers",)
     load_raw(chdb_path, FIRST_LOAD, load_id=1)
     load_raw(chdb_path, SECOND_LOAD, load_id=2)
-    build(chdb_path, *one_load_per_chunk)  # first build: load 1 in its statement, load 2 in the post_hook
-    ran = (chdb_path.parent / "target" / "run" / "substrate_flows" / "models" / "intermediate" / "transfers"
-           / "int_transfers_extracted.sql").read_text()
-    assert "load_id > 0 and load_id <= 1)" in ran and "load_id <= 2" not in ran
+    build(chdb_path, *one_load_per_chunk, select=only)  # load 1 in its statement, load 2 in the post_hook
+    assert chunks_ran(chdb_path) == [
+        [("bittensor", 5, 5, 0, 1), ("polkadot", 1248327, 1248327, 0, 1), ("torus", 10, 11, 0, 1)],
+        [("bittensor", 6, 6, 1, 2), ("polkadot", 1248328, 1248328, 1, 2), ("torus", 12, 12, 1, 2)]]
     assert transfers(chdb_path) == by_key(FIRST_ROWS + SECOND_ROWS)
     load_raw(chdb_path, [  # load 3 forks torus 10 (its transfer replaced) and adds torus 13
         Block("torus", 10, [Event("Balances", "Transfer", {"from": C, "to": D, "amount": 7 * 10**18}, 1)],
@@ -266,26 +272,23 @@ def test_extraction_in_chunks_of_loads_equals_one_statement(chdb_path: Path) -> 
     ], load_id=3)
     load_raw(chdb_path, [Block("bittensor", 7, [Event("Balances", "Transfer", [HOT, COLD, 5 * 10**9], 1)])],
              load_id=4)
-    build(chdb_path, *one_load_per_chunk)  # incremental: load 3 in its statement, load 4 in the post_hook
+    build(chdb_path, *one_load_per_chunk, select=only)  # load 3 in its statement, load 4 in the post_hook
+    assert chunks_ran(chdb_path) == [[("torus", 10, 13, 2, 3)], [("bittensor", 7, 7, 3, 4)]]
     chunked = transfers(chdb_path)
     assert chunked == by_key([row for row in FIRST_ROWS if row[:2] != ("torus", 10)] + SECOND_ROWS + [
         ("torus", 10, 0, "10-1", C, D, "TOR", "7", "0", "transfer", False, False, 3),
         ("torus", 13, 0, "13-0", D, A, "TOR", "1", "0", "transfer", False, False, 3),
         ("bittensor", 7, 0, "7-1", HOT, COLD, "TAO", "5", "0", "transfer", False, False, 4),
     ])
-    # Load 1 then 2 (post_hook) in all three networks; load 3 (torus) then 4 (post_hook; bittensor, whose
-    # watermark was 2). A statement that creates the table names its bounds twice: dbt-clickhouse creates
-    # the table from the query, then inserts it.
-    assert bounds_logged() == {("0", "1"): 18, ("1", "2"): 9, ("2", "3"): 3, ("2", "4"): 3}
-    extracted = query(chdb_path, "select * from substrate_flows.int_transfers_extracted order by all")
-    since = len(log.read_text())
-    build(chdb_path, "--full-refresh")  # the default chunk size: four small loads in one statement
-    assert bounds_logged(since) == {("0", "4"): 18}
+    build(chdb_path, "--full-refresh", select=only)  # the default chunk size: four small loads at once
+    assert chunks_ran(chdb_path) == [
+        [("bittensor", 5, 7, 0, 4), ("polkadot", 1248327, 1248328, 0, 4), ("torus", 10, 13, 0, 4)]]
     assert transfers(chdb_path) == chunked
-    assert query(chdb_path, "select * from substrate_flows.int_transfers_extracted order by all") == extracted
-    # A full refresh in chunks: the post_hook inserts into the rebuilt table, after the swap.
-    since = len(log.read_text())
-    build(chdb_path, "--full-refresh", *one_load_per_chunk)
-    assert bounds_logged(since) == {("0", "1"): 18, ("1", "2"): 9, ("2", "3"): 3, ("3", "4"): 3}
+    # A full refresh in chunks: the post_hook inserts into the rebuilt table, after the swap. Each
+    # block is read in the chunk of its current version (torus 10's is load 3's).
+    build(chdb_path, "--full-refresh", *one_load_per_chunk, select=only)
+    assert chunks_ran(chdb_path) == [
+        [("bittensor", 5, 5, 0, 1), ("polkadot", 1248327, 1248327, 0, 1), ("torus", 11, 11, 0, 1)],
+        [("bittensor", 6, 6, 1, 2), ("polkadot", 1248328, 1248328, 1, 2), ("torus", 12, 12, 1, 2)],
+        [("torus", 10, 13, 2, 3)], [("bittensor", 7, 7, 3, 4)]]
     assert transfers(chdb_path) == chunked
-    assert query(chdb_path, "select * from substrate_flows.int_transfers_extracted order by all") == extracted

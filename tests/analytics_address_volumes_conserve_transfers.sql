@@ -49,4 +49,3 @@ where
     or transfer_totals.received_count != address_totals.received_count
     or transfer_totals.sent_volume != address_totals.sent_volume
     or transfer_totals.received_volume != address_totals.received_volume
-settings join_use_nulls = 0

@@ -1,19 +1,24 @@
--- Fees are counted once per extrinsic: per network, the sum of balance_transfers.fee equals the
--- sum of TransactionFeePaid.actual_fee (tip included) over the fee events whose extrinsic holds
--- a transfer sent by the payer. Compared in planck (u128 arithmetic, amounts parsed here
--- independently of the model). Fails with the networks where the sums differ.
+-- Every fee is accounted for exactly once. Per extrinsic and payer with a TransactionFeePaid
+-- event (actual_fee, tip included) and a transfer the payer sent: the fees of its rows in
+-- balance_transfers sum to actual_fee when balance_transfers keeps one of them; otherwise the
+-- fee went to balance_transfers_rejected with the payer's rejected transfer. Compared in
+-- planck, parsed here independently of the models. Fails with one row per extrinsic whose
+-- fee is lost (or counted where no fee event is), saying which.
 with network_settings as (
     select
         network,
         decimals,
         redenomination_height,
         decimals_before_redenomination
-    from {{ ref('networks') }}
+    from {{ ref('int_network_settings') }}
 ),
 
-recorded_fees as (
+kept_fees as (
     select
         balance_transfers.network as network,
+        balance_transfers.block_height as block_height,
+        assumeNotNull(balance_transfers.extrinsic_index) as extrinsic_index,
+        balance_transfers.from_address as payer,
         sum(toUInt256(
             toDecimal256(balance_transfers.fee, 18)
             * intExp10(if(
@@ -21,27 +26,30 @@ recorded_fees as (
                 network_settings.decimals_before_redenomination,
                 network_settings.decimals
             ))
-        )) as fee_planck
+        )) as kept_fee_planck
     from {{ ref('balance_transfers') }} as balance_transfers
     inner join network_settings on balance_transfers.network = network_settings.network
-    group by balance_transfers.network
+    where balance_transfers.extrinsic_index is not null
+    group by network, block_height, extrinsic_index, payer
 ),
 
-payer_transfers as (
-    select distinct
+rejected_fees as (
+    select
         network,
         block_height,
-        extrinsic_index,
-        from_address
-    from {{ ref('balance_transfers') }}
+        assumeNotNull(extrinsic_index) as extrinsic_index,
+        from_address as payer,
+        groupArray(fee_text) as rejected_fee_texts
+    from {{ ref('balance_transfers_rejected') }}
     where extrinsic_index is not null
+    group by network, block_height, extrinsic_index, payer
 ),
 
 fee_events as (
     select
         network,
         block_height,
-        extrinsic_index,
+        assumeNotNull(extrinsic_index) as extrinsic_index,
         if(
             JSONType(attributes) = 'Object',
             JSONExtractString(attributes, 'who'),
@@ -49,31 +57,100 @@ fee_events as (
         ) as payer,
         if(
             JSONType(attributes) = 'Object',
+            JSONExtractRaw(attributes, 'actual_fee'),
+            JSONExtractRaw(attributes, 2)
+        ) as actual_fee_text,
+        if(
+            JSONType(attributes) = 'Object',
             JSONExtract(attributes, 'actual_fee', 'UInt256'),
             JSONExtract(attributes, 2, 'UInt256')
         ) as actual_fee_planck
     from {{ ref('stg_chain__events') }}
-    where module_id = 'TransactionPayment' and event_id = 'TransactionFeePaid'
+    where
+        module_id = 'TransactionPayment'
+        and event_id = 'TransactionFeePaid'
+        and extrinsic_index is not null
 ),
 
-expected_fees as (
+fee_sides as (
     select
-        fee_events.network as network,
-        sum(fee_events.actual_fee_planck) as fee_planck
+        network,
+        block_height,
+        extrinsic_index,
+        payer,
+        kept_fee_planck,
+        toUInt256(0) as expected_fee_planck,
+        '' as expected_fee_text,
+        true as is_kept_transfer
+    from kept_fees
+
+    union all
+
+    select
+        network,
+        block_height,
+        extrinsic_index,
+        payer,
+        toUInt256(0) as kept_fee_planck,
+        actual_fee_planck as expected_fee_planck,
+        actual_fee_text as expected_fee_text,
+        false as is_kept_transfer
     from fee_events
-    inner join payer_transfers
+),
+
+fee_accounts as (
+    select
+        network,
+        block_height,
+        extrinsic_index,
+        payer,
+        sum(kept_fee_planck) as kept_fee_planck,
+        sum(expected_fee_planck) as expected_fee_planck,
+        max(expected_fee_text) as expected_fee_text,
+        max(is_kept_transfer) as has_kept_transfer,
+        countIf(not is_kept_transfer) > 0 as has_fee_event
+    from fee_sides
+    group by network, block_height, extrinsic_index, payer
+),
+
+checked_fees as (
+    select
+        fee_accounts.network as network,
+        fee_accounts.block_height as block_height,
+        fee_accounts.extrinsic_index as extrinsic_index,
+        fee_accounts.payer as payer,
+        fee_accounts.expected_fee_planck as expected_fee_planck,
+        fee_accounts.kept_fee_planck as kept_fee_planck,
+        multiIf(
+            not fee_accounts.has_fee_event and fee_accounts.kept_fee_planck > 0,
+            'fee without a fee event',
+            fee_accounts.has_kept_transfer
+            and fee_accounts.kept_fee_planck != fee_accounts.expected_fee_planck,
+            'fee lost: balance_transfers does not carry it',
+            not fee_accounts.has_kept_transfer and notEmpty(rejected_fees.rejected_fee_texts)
+            and not has(
+                rejected_fees.rejected_fee_texts,
+                trim(both '"' from fee_accounts.expected_fee_text)
+            ),
+            'fee lost: its rejected transfer does not carry it',
+            ''
+        ) as problem
+    from fee_accounts
+    left join rejected_fees
         on
-            fee_events.network = payer_transfers.network
-            and fee_events.block_height = payer_transfers.block_height
-            and fee_events.extrinsic_index = payer_transfers.extrinsic_index
-            and fee_events.payer = payer_transfers.from_address
-    group by fee_events.network
+            fee_accounts.network = rejected_fees.network
+            and fee_accounts.block_height = rejected_fees.block_height
+            and fee_accounts.extrinsic_index = rejected_fees.extrinsic_index
+            and fee_accounts.payer = rejected_fees.payer
 )
 
 select
-    recorded_fees.network as network,
-    recorded_fees.fee_planck as recorded_fee_planck,
-    expected_fees.fee_planck as expected_fee_planck
-from recorded_fees
-full outer join expected_fees on recorded_fees.network = expected_fees.network
-where recorded_fees.fee_planck != expected_fees.fee_planck
+    network,
+    block_height,
+    extrinsic_index,
+    payer,
+    expected_fee_planck,
+    kept_fee_planck,
+    problem
+from checked_fees
+where problem != ''

@@ -48,5 +48,4 @@ where
     transfer_totals.transfer_count != period_totals.period_transfer_count
     or transfer_totals.volume != period_totals.period_volume
     or transfer_totals.fees != period_totals.period_fees
-settings join_use_nulls = 0
 {% endmacro %}

@@ -1,33 +1,21 @@
 {#
-  Incremental bookkeeping of the analytics tables (used only when is_incremental()).
-
-  Watermark: every row keeps _version = the highest balance_transfers._version (raw load_id) it
-  was built from, so max(_version) of the table is the newest load it has seen.
-  Touched blocks: block versions loaded after the watermark (raw blocks.load_id > watermark,
-  read without FINAL: a version superseded since is touched too, which only widens the set):
-  new blocks and re-loaded (replaced) ones, including blocks whose new version has no transfer. A replay of the same blocks loads nothing new,
-  so it touches nothing. A block at or below the table's highest last_block may have replaced an
-  older version: the periods (or addresses) whose [first_block, last_block] range holds it are
-  touched too, because the rows they had from the old version may be gone.
-  Models calling these add `-- depends_on: {{ source('chain', 'blocks') }}`.
+  Incremental bookkeeping of the analytics tables (used only when is_incremental()), on the
+  batch of macros/incremental/batches.sql: the block versions this table has not summarised
+  yet, up to the newest its upstream model has processed.
+  Touched blocks: the current versions in the batch, new blocks and re-loaded (replaced) ones,
+  including blocks whose new version has no transfer. A block at or below the table's highest
+  last_block may have replaced an older version: the periods (or addresses) whose
+  [first_block, last_block] range holds it are touched too, because the rows they had from the
+  old version may be gone.
 #}
-{% macro analytics_watermark() -%}
-    (select coalesce(max(_version), 0) from {{ this }})
-{%- endmacro %}
-
 {#
   CTEs touched_blocks (network, block_height, block_time) and replaced_blocks (the touched
   blocks that may have replaced a block this table already summarised), each followed by a
   comma: put the call first in a WITH.
 #}
-{% macro analytics_touched_block_ctes() %}
+{% macro analytics_touched_block_ctes(batches) %}
 touched_blocks as (
-    select
-        network,
-        block_height,
-        block_time
-    from {{ source('chain', 'blocks') }}
-    where load_id > {{ analytics_watermark() }}
+    {{ batch_blocks_sql(batches) }}
 ),
 
 summarised_heights as (
@@ -96,12 +84,12 @@ replaced_blocks as (
   have replaced a block whose transfers are gone. Checked once per run (run_query); when false
   (new blocks only, the usual case) the models skip the key union of analytics_select_recomputed.
 #}
-{% macro analytics_has_replaced_blocks() %}
+{% macro analytics_has_replaced_blocks(batches) %}
     {%- if not (execute and is_incremental()) -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set replaced_sql -%}
-        with {{ analytics_touched_block_ctes() }}
+        with {{ analytics_touched_block_ctes(batches) }}
         replaced_block_count as (select count() as replaced_count from replaced_blocks)
         select replaced_count from replaced_block_count
     {%- endset -%}
@@ -119,7 +107,7 @@ replaced_blocks as (
   analytics_has_replaced_blocks(), read by the same query for analytics_select_recomputed (a
   replaced block is a touched block, so a run without touched periods has none).
 #}
-{% macro analytics_touched_rows(touched_sql, columns) %}
+{% macro analytics_touched_rows(touched_sql, columns, batches) %}
     {%- set max_rows = var('analytics_touched_rows_inline_max', 500) | int -%}
     {%- set names = columns | map(attribute=0) | list -%}
     {%- set texts = [] -%}
@@ -127,7 +115,7 @@ replaced_blocks as (
         {%- do texts.append('toString(cast(' ~ name ~ ' as ' ~ type ~ '))') -%}
     {%- endfor -%}
     {%- set query -%}
-        with {{ analytics_touched_block_ctes() }}
+        with {{ analytics_touched_block_ctes(batches) }}
         touched as ({{ touched_sql }})
         select {{ texts | join(', ') }}, (select count() > 0 from replaced_blocks)
         from touched

@@ -6,13 +6,13 @@
   every key it covers, i.e. its own keys plus the keys this table already holds that match
   `touched_condition` (SQL on this table's columns). A key whose transfers are all gone gets
   type defaults (transfer_count = 0), so delete_insert deletes its old row and, that row being
-  a tombstone (analytics_table_config), inserts nothing for it. Needs join_use_nulls = 0.
-  `has_replaced`: analytics_has_replaced_blocks() when the caller has read it already
-  (analytics_touched_rows); asked here when none.
+  a tombstone (analytics_table_config), inserts nothing for it. Needs join_use_nulls = 0
+  (the profiles set it).
+  `has_replaced`: analytics_has_replaced_blocks(), or analytics_touched_rows' answer.
 #}
 {% macro analytics_select_recomputed(
-    aggregate_cte, key_columns, measures, touched_condition, has_replaced=none) %}
-{% if (analytics_has_replaced_blocks() if has_replaced is none else has_replaced) %}
+    aggregate_cte, key_columns, measures, touched_condition, has_replaced) %}
+{% if has_replaced %}
 , recomputed_keys as (
     select {{ key_columns | join(', ') }}
     from {{ aggregate_cte }}

@@ -12,7 +12,8 @@
     'last_block', '_version']) -%}
 {{ analytics_table_config(
     ['network', 'asset', 'address', 'activity_date'], partition_by='toYYYYMM(activity_date)') }}
--- depends_on: {{ source('chain', 'blocks') }}
+{%- set batches = incremental_batches(upstream=ref('balance_transfers')) %}
+{{ incremental_header([batches] if batches is not none else none) }}
 -- One row per address, asset and UTC day it was active: the additive building block of the
 -- address marts. Incremental runs recompute whole touched days (every address of the day).
 with
@@ -21,8 +22,8 @@ with
     {#- the touched periods, and whether a replaced block is among the touched blocks #}
     {%- set touched_rows = analytics_touched_rows(
         analytics_touched_periods('day', 'activity_date'),
-        [['network', 'String'], ['period_start', 'Date']]) %}
-    {{ analytics_touched_block_ctes() }}
+        [['network', 'String'], ['period_start', 'Date']], batches) %}
+    {{ analytics_touched_block_ctes(batches) }}
 
     -- read through `in touched_days`, which sqlfluff's ST03 does not follow
     touched_days as (  -- noqa: ST03

@@ -8,7 +8,8 @@
     'max_fee', 'first_block', 'last_block', 'first_transfer_at', 'last_transfer_at', '_version']) -%}
 {{ analytics_table_config(
     ['network', 'asset', 'bucket_start'], partition_by='toYYYYMM(bucket_start)') }}
--- depends_on: {{ source('chain', 'blocks') }}
+{%- set batches = incremental_batches(upstream=ref('balance_transfers')) %}
+{{ incremental_header([batches] if batches is not none else none) }}
 -- One row per network, asset and 4-hour UTC bucket: additive figures plus exact uniqExact
 -- states (distinct sets), so int_analytics__network_periods merges buckets into 4-hour, daily,
 -- weekly and monthly figures instead of re-reading transfers' addresses. Incremental runs
@@ -19,8 +20,8 @@ with
     {#- the touched periods, and whether a replaced block is among the touched blocks #}
     {%- set touched_rows = analytics_touched_rows(
         analytics_touched_periods('4h', 'bucket_start'),
-        [['network', 'String'], ['period_start', "DateTime('UTC')"]]) %}
-    {{ analytics_touched_block_ctes() }}
+        [['network', 'String'], ['period_start', "DateTime('UTC')"]], batches) %}
+    {{ analytics_touched_block_ctes(batches) }}
 
     -- read through `in touched_buckets`, which sqlfluff's ST03 does not follow
     touched_buckets as (  -- noqa: ST03

@@ -7,7 +7,8 @@
         else 'period_activity'}) -%}
 {%- endfor -%}
 {{ analytics_table_config(['grain', 'network', 'asset', 'period_start']) }}
--- depends_on: {{ source('chain', 'blocks') }}
+{%- set batches = incremental_batches(upstream=ref('int_analytics__network_buckets')) %}
+{{ incremental_header([batches] if batches is not none else none) }}
 -- One row per grain ('4h', 'day', 'week', 'month'), network, asset and UTC period: every figure
 -- exact for the period (uniqExact over the period's transfers, never summed across batches),
 -- merged from the 4-hour buckets of int_analytics__network_buckets; medians from the period's
@@ -20,8 +21,9 @@ with
     {#- the touched periods, and whether a replaced block is among the touched blocks #}
     {%- set touched_rows = analytics_touched_rows(
         analytics_touched_periods(grains, 'period_start'),
-        [['grain', 'String'], ['network', 'String'], ['period_start', "DateTime('UTC')"]]) %}
-    {{ analytics_touched_block_ctes() }}
+        [['grain', 'String'], ['network', 'String'], ['period_start', "DateTime('UTC')"]],
+        batches) %}
+    {{ analytics_touched_block_ctes(batches) }}
 
     touched_periods as (
         {{ touched_rows.sql }}

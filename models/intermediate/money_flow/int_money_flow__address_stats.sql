@@ -5,19 +5,20 @@
     engine='MergeTree()',
     order_by='(network, address)',
     settings={'min_bytes_for_wide_part': 0},
-    query_settings={'join_use_nulls': 0},
     tags=['money_flow'],
     meta={'tombstone_condition': 'transfer_count = 0'},
+    post_hook="{{ record_watermarks() }}",
 ) }}
 -- Wide parts (min_bytes_for_wide_part 0): the lightweight deletes of incremental runs write a
 -- row mask instead of rewriting a compact part.
--- depends_on: {{ ref('int_transfers_extracted') }}, {{ ref('balance_transfers') }}
+-- depends_on: {{ ref('balance_transfers') }}
 -- Transfer statistics of every address, derived from money_flow_edges (exact: each edge is one
 -- (from, to, asset) relation, so distinct counterparties are distinct edge ends). Incremental:
 -- addresses active at or above a re-processed block are recomputed from all their edges; every
 -- other address a new transfer touches gets the batch added to its row (counts and volumes
 -- summed; a counterparty is new when every edge between the two, either way, is new).
-{%- set batches = money_flow_batches() %}
+{%- set batches = money_flow_batches(upstream=ref('money_flow_edges')) %}
+{{ incremental_header([batches] if batches is not none else none) }}
 {#- new blocks at the tip: no address is recomputed, the recompute CTEs are left unread #}
 {%- set recomputes = money_flow_recomputes(batches) %}
 {#- the statistics after (network, address), in table order #}

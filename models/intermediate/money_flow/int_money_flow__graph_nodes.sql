@@ -29,7 +29,8 @@ select
     network,
     cityHash64(network, address) as node_key,
     address,
-    sum(toFloat64(volume)) as out_volume,
+    -- summed exactly, then converted: a Float64 sum would depend on the order of the rows
+    toFloat64(sum(toDecimal256(volume, 18))) as out_volume,
     toFloat64(sum(transfer_count)) as strength
 from node_sides
 group by network, address

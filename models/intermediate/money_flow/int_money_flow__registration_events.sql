@@ -3,7 +3,8 @@
     incremental_strategy='append',
     engine='MergeTree()',
     order_by='(network, block_height, event_index)',
-    pre_hook="{{ delete_reprocessed_blocks(ref('stg_chain__blocks'), 'load_id') }}",
+    pre_hook="{{ delete_batch_blocks() }}",
+    post_hook="{{ record_watermarks() }}",
     tags=['money_flow'],
 ) }}
 -- The events that name network entities, parsed once: Torus0.AgentRegistered (the agent's
@@ -11,23 +12,14 @@
 -- SubtensorModule.NeuronRegistered [netuid, uid, hotkey], NetworkAdded [netuid, modality] and
 -- NetworkRemoved (netuid), with the signer of their extrinsic. Unparsable values come out as
 -- NULL or '' (see the money_flow_registration_events_parse test, which lists such events).
--- Incremental by block version (macros/incremental/block_batches.sql): a run reads only the
--- blocks loaded since the last one (their rows are deleted first, so a re-loaded block is
--- replaced), and adds one 'batch_processed' row per network holding the newest block version
--- read: the watermark moves on even when the new blocks name no entity.
-{%- set batch = block_batch_filter(ref('stg_chain__blocks'), 'load_id') %}
+-- Incremental by block version, alongside balance_transfers (macros/incremental/): a run reads
+-- the block versions balance_transfers has processed since its own last run; their rows are
+-- deleted first, so a re-loaded block is replaced.
+{%- set batches = incremental_batches(upstream=ref('balance_transfers')) %}
+{{ incremental_header([batches] if batches is not none else none) }}
+{%- set batch = block_batch_condition(batches) %}
 
-with batch_blocks as (
-    select
-        network,
-        block_height,
-        block_time,
-        load_id
-    from {{ ref('stg_chain__blocks') }}
-    where {{ batch }}
-),
-
-registration_events as (
+with registration_events as (
     select
         network,
         block_height,
@@ -127,21 +119,3 @@ select
     attributes,
     _version
 from parsed_events
-
-union all
-
-select
-    network,
-    max(block_height) as block_height,
-    max(block_time) as block_time,
-    toUInt32(0) as event_index,
-    cast(null, 'Nullable(UInt32)') as extrinsic_index,
-    'batch_processed' as event_kind,
-    '' as address,
-    cast(null, 'Nullable(UInt16)') as netuid,
-    cast(null, 'Nullable(UInt16)') as neuron_uid,
-    '' as signer,
-    'null' as attributes,
-    max(load_id) as _version
-from batch_blocks
-group by network

@@ -21,11 +21,12 @@
         ~ rule ~ ', asset_thresholds.' ~ rule ~ ')'}) -%}
 {%- endfor -%}
 {{ analytics_table_config(['network', 'asset', 'address']) }}
--- depends_on: {{ source('chain', 'blocks') }}
+{%- set batches = incremental_batches(upstream=ref('int_analytics__address_days')) %}
+{{ incremental_header([batches] if batches is not none else none) }}
 with
 
 {% if is_incremental() %}
-    {{ analytics_touched_block_ctes() }}
+    {{ analytics_touched_block_ctes(batches) }}
 
     -- read through `in touched_addresses`, which sqlfluff's ST03 does not follow
     touched_addresses as (  -- noqa: ST03
@@ -35,7 +36,7 @@ with
             asset,
             address
         from {{ ref('int_analytics__address_days') }}
-        where _version > {{ analytics_watermark() }}
+        where _version > {{ batch_marks(batches) }}
         union distinct
         -- addresses that had transfers in a block that was replaced since
         select distinct
@@ -147,7 +148,7 @@ thresholds as (
         whale_min_volume,
         hub_min_counterparties,
         active_min_transfers
-    from {{ ref('analytics_address_type_thresholds') }}
+    from {{ ref('int_analytics__address_type_thresholds') }}
 ),
 
 default_thresholds as (
@@ -227,4 +228,5 @@ address_profiles as (
 )
 {{ analytics_select_recomputed(
     'address_profiles', ['network', 'asset', 'address'], measures,
-    '(network, asset, address) in touched_addresses') }}
+    '(network, asset, address) in touched_addresses',
+    analytics_has_replaced_blocks(batches)) }}

@@ -10,15 +10,16 @@
     settings={'min_bytes_for_wide_part': 0},
     tags=['money_flow'],
     meta={'tombstone_condition': 'transfer_count = 0'},
+    post_hook="{{ record_watermarks() }}",
 ) }}
 -- Wide parts (min_bytes_for_wide_part 0): the lightweight deletes of incremental runs write a
 -- row mask instead of rewriting a compact part.
--- depends_on: {{ ref('int_transfers_extracted') }} (its block rows: money_flow_batches)
 -- The design's TO relationship: one row per (network, from, to, asset) aggregating every
 -- balance transfer between them, of every transfer type; system counterparties are nodes too.
 -- Incremental (macros/money_flow/money_flow_incremental.sql): new transfers are added to the
 -- edges they extend, edges a re-processed block may have changed are recomputed.
-{%- set batches = money_flow_batches() %}
+{%- set batches = money_flow_batches(upstream=ref('balance_transfers')) %}
+{{ incremental_header([batches] if batches is not none else none) }}
 {#- new blocks at the tip: no edge is recomputed, recomputed_keys is left unread #}
 {%- set recomputes = money_flow_recomputes(batches) %}
 {%- set recomputed = '(select recomputed_keys.network, recomputed_keys.from_address,'

@@ -1,0 +1,43 @@
+{#- How a rule is declared. The rules of each network are in the files beside this one; the
+    SQL that applies them all in one pass is in macros/transfers/. -#}
+
+{% macro transfer_rule(
+    module_id, event_id, fields, transfer_type, from_address, to_address, amount,
+    from_is_system=false, to_is_system=false
+) %}
+    {#- One rule: the event it reads, the names of the fields it reads (in their positional
+        order) and the SQL of each output column over them (rule_field_refs). amount is the
+        amount's text, checked and converted later, never through Float64; from_is_system /
+        to_is_system: that side is a system counterparty, not an account. -#}
+    {{ return({
+        'module_id': module_id,
+        'event_id': event_id,
+        'fields': fields,
+        'transfer_type': transfer_type,
+        'from_address': from_address,
+        'to_address': to_address,
+        'amount': amount,
+        'from_is_system': 'true' if from_is_system else 'false',
+        'to_is_system': 'true' if to_is_system else 'false',
+    }) }}
+{% endmacro %}
+
+{% macro rule_field_refs(names) %}
+    {#- {name: SQL of that field of the event}: a named field by name, a positional one by its
+        place in `names`, whatever the decoder's shape. -#}
+    {%- set refs = {} -%}
+    {%- for name in names -%}
+        {%- do refs.update({name: 'tupleElement(rule_fields, ' ~ loop.index ~ ')'}) -%}
+    {%- endfor -%}
+    {{ return(refs) }}
+{% endmacro %}
+
+{% macro attributes_are_named() %}
+    {#- SQL: the event's attributes are a JSON object (named fields), not an array. -#}
+    {{ return('is_named') }}
+{% endmacro %}
+
+{% macro system_account_id(prefix, id) %}
+    {#- "crowdloan-2000" from a numeric id; '' (rejected as missing_address) if it is not one. -#}
+    {{ return("if(match(" ~ id ~ ", '^[0-9]+$'), concat('" ~ prefix ~ "-', " ~ id ~ "), '')") }}
+{% endmacro %}

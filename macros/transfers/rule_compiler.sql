@@ -1,0 +1,76 @@
+{#- The network rules (macros/networks/) compiled into the expressions of one pass over the
+    events: every rule gets a number, and each output column is one multiIf over those numbers. -#}
+
+{% macro flat_transfer_rules() %}
+    {#- Every (rule set, rule) pair, numbered from 1 in a fixed order. -#}
+    {%- set flat = [] -%}
+    {%- for rule_set, rules in network_transfer_rules().items() -%}
+        {%- for rule in rules -%}
+            {%- do flat.append({'rule_set': rule_set, 'rule': rule}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(flat) }}
+{% endmacro %}
+
+{% macro transfer_rule_events_filter(rules) -%}
+    {#- Predicate: the event is one some rule reads. -#}
+    {%- set pairs = [] -%}
+    {%- for item in rules -%}
+        {%- set pair = "module_id = '" ~ item.rule.module_id
+            ~ "' and event_id = '" ~ item.rule.event_id ~ "'" -%}
+        {%- if pair not in pairs %}{% do pairs.append(pair) %}{% endif -%}
+    {%- endfor -%}
+    ({{ pairs | join(')\n        or (') }})
+{%- endmacro %}
+
+{% macro transfer_rule_number(rules_column, rules) -%}
+    {#- Number of the rule an event matches in its network's rule set; 0 for none. -#}
+    multiIf(
+    {%- for item in rules %}
+        {{ rules_column }} = '{{ item.rule_set }}' and module_id = '{{ item.rule.module_id }}'
+        and event_id = '{{ item.rule.event_id }}', {{ loop.index }},
+    {%- endfor %}
+        0
+    )
+{%- endmacro %}
+
+{% macro rule_branches(expressions, default) -%}
+    {#- multiIf choosing, by rule_number, the expression of the event's rule; rules that share an
+        expression (Balances.Transfer is in every set) share one branch. -#}
+    {%- set grouped = [] -%}
+    {%- set seen = {} -%}
+    {%- for expression in expressions -%}
+        {%- if expression not in seen -%}
+            {%- do seen.update({expression: grouped | length}) -%}
+            {%- do grouped.append((expression, [])) -%}
+        {%- endif -%}
+        {%- do grouped[seen[expression]][1].append(loop.index) -%}
+    {%- endfor -%}
+    multiIf(
+    {%- for expression, numbers in grouped %}
+        rule_number in ({{ numbers | join(', ') }}), {{ expression }},
+    {%- endfor %}
+    {{ default }}
+    )
+{%- endmacro %}
+
+{% macro transfer_rule_fields(rules, attributes) -%}
+    {#- The fields the event's rule (rule_number in scope) or the fee payment reads from the
+        JSON text `attributes`: one JSONExtract per event. -#}
+    {%- set extracts = [] -%}
+    {%- for item in rules -%}
+        {%- do extracts.append(rule_fields_extract(item.rule.fields, attributes)) -%}
+    {%- endfor -%}
+    {{ rule_branches(extracts, "if(is_fee_payment, "
+        ~ rule_fields_extract(transaction_fee_paid().fields, attributes) ~ ", "
+        ~ rule_empty_fields(rule_field_count()) ~ ")") }}
+{%- endmacro %}
+
+{% macro transfer_rule_column(column, default, rules) -%}
+    {#- One output column: the matching rule's expression for it (rule_number in scope). -#}
+    {%- set expressions = [] -%}
+    {%- for item in rules -%}
+        {%- do expressions.append(item.rule[column]) -%}
+    {%- endfor -%}
+    {{ rule_branches(expressions, default) }}
+{%- endmacro %}

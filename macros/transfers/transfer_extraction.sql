@@ -1,0 +1,261 @@
+{#
+    Every transfer the network rules find in the block versions of `batches` (see
+    macros/incremental/batches.sql), with its fee and, when it cannot be recorded exactly, the
+    reason (reject_reason; '' for a transfer balance_transfers keeps). One pass over the events.
+    with_event_text: also the event's module_id, event_id and attributes as loaded.
+#}
+{% macro transfer_extraction(batches, with_event_text=false) %}
+    {%- set batch = block_batch_condition(batches) -%}
+    {%- set rules = flat_transfer_rules() -%}
+    {#- Columns every event row carries from events_with_settings to the end. -#}
+    {%- set event_columns = [
+        'network', 'block_height', 'block_time', 'block_timestamp', 'extrinsic_index',
+        'event_index', 'load_id', 'asset', 'decimals', 'partition_blocks',
+    ] + (['module_id', 'event_id', 'attributes'] if with_event_text else []) %}
+
+with network_settings as (
+    select
+        network,
+        rules,
+        asset,
+        decimals,
+        redenomination_height,
+        decimals_before_redenomination,
+        partition_blocks
+    from {{ ref('int_network_settings') }}
+),
+
+failed_extrinsics as (
+    -- The extrinsics that failed (System.ExtrinsicFailed): their transfers are reverted.
+    select
+        failed_events.network as network,
+        failed_events.block_height as block_height,
+        assumeNotNull(failed_events.extrinsic_index) as extrinsic_index
+    from {{ source('chain', 'events') }} as failed_events
+    where
+        failed_events.module_id = 'System'
+        and failed_events.event_id = 'ExtrinsicFailed'
+        and failed_events.extrinsic_index is not null
+        and (failed_events.network, failed_events.block_height, failed_events.block_hash) in (
+            select
+                batch_block_versions.network,
+                batch_block_versions.block_height,
+                batch_block_versions.block_hash
+            from {{ ref('stg_chain__blocks') }} as batch_block_versions
+            where {{ batch }}
+        )
+),
+
+batch_events as (
+    -- Only the events a rule or the fee reads.
+    select
+        network,
+        block_height,
+        block_time,
+        block_timestamp,
+        extrinsic_index,
+        event_index,
+        module_id,
+        event_id,
+        {{ exact_number_attributes('attributes') }} as attributes_text,
+        {% if with_event_text %}attributes,{% endif %}
+        load_id,
+        network in (select network_settings.network from network_settings) as has_own_settings,
+        -- A chain without settings of its own: `generic` rules, but no asset nor decimals.
+        if(has_own_settings, network, 'generic') as settings_network
+    from {{ ref('stg_chain__events') }}
+    where
+        (
+            {{ transfer_rule_events_filter(rules) }}
+            or (module_id = 'TransactionPayment' and event_id = 'TransactionFeePaid')
+        )
+        and {{ batch }}
+),
+
+events_with_settings as (
+    select
+        batch_events.network as network,
+        batch_events.block_height as block_height,
+        batch_events.block_time as block_time,
+        batch_events.block_timestamp as block_timestamp,
+        batch_events.extrinsic_index as extrinsic_index,
+        batch_events.event_index as event_index,
+        batch_events.module_id as module_id,
+        batch_events.event_id as event_id,
+        batch_events.attributes_text as attributes_text,
+        {% if with_event_text %}batch_events.attributes as attributes,{% endif %}
+        batch_events.load_id as load_id,
+        startsWith(batch_events.attributes_text, '{') as is_named,
+        if(batch_events.has_own_settings, network_settings.asset, null) as asset,
+        if(
+            batch_events.has_own_settings,
+            {{ decimals_at_height('batch_events.block_height') }},
+            null
+        ) as decimals,
+        network_settings.partition_blocks as partition_blocks,
+        {{ transfer_rule_number('network_settings.rules', rules) }} as rule_number,
+        batch_events.extrinsic_index is not null
+        and batch_events.module_id = 'TransactionPayment'
+        and batch_events.event_id = 'TransactionFeePaid' as is_fee_payment
+    from batch_events
+    inner join network_settings on batch_events.settings_network = network_settings.network
+    where rule_number > 0 or is_fee_payment
+),
+
+extracted_events as (
+    -- One JSONExtract per event (rule_fields), every rule column derived from it. On a fee
+    -- payment (no rule) from_address is the payer and amount_text the actual_fee, tip included.
+    select
+        {{ event_columns | join(',\n        ') }},
+        rule_number,
+        is_named,
+        is_fee_payment,
+        {{ transfer_rule_fields(rules, 'attributes_text') }} as rule_fields,
+        {{ transfer_rule_column('from_address', 'tupleElement(rule_fields, 1)', rules) }}
+            as from_address,
+        {{ transfer_rule_column('to_address', "''", rules) }} as to_address,
+        {{ transfer_rule_column('transfer_type', "''", rules) }} as transfer_type,
+        {{ transfer_rule_column('amount', 'tupleElement(rule_fields, 2)', rules) }}
+            as amount_text,
+        {{ transfer_rule_column('from_is_system', 'false', rules) }} as from_is_system,
+        {{ transfer_rule_column('to_is_system', 'false', rules) }} as to_is_system
+    from events_with_settings
+),
+
+checked_events as (
+    -- A transfer's own reason to be rejected (its settings, addresses and amount); the fee's
+    -- reasons are added once the fee is placed.
+    select
+        {{ event_columns | join(',\n        ') }},
+        rule_number,
+        is_fee_payment,
+        from_address,
+        to_address,
+        transfer_type,
+        from_is_system,
+        to_is_system,
+        amount_text,
+        {{ planck_digits(planck_integer_text('amount_text')) }} as amount_digits,
+        {{ planck_integer_text('amount_text') }} != '' as is_amount_integer,
+        multiIf(
+            is_fee_payment, '',
+            asset is null or decimals is null, 'no_network_settings',
+            from_address = '' and transfer_type != 'stake_added_legacy'
+            or to_address = '' and transfer_type != 'stake_removed_legacy', 'missing_address',
+            not is_amount_integer, 'amount_not_an_unsigned_integer',
+            not {{ planck_fits_decimal128_18('amount_digits', 'decimals') }},
+            'amount_exceeds_decimal128_18',
+            ''
+        ) as own_reject_reason
+    from extracted_events
+),
+
+events_by_sender as (
+    -- The fee of an extrinsic goes on one transfer its payer sent in it: the first one
+    -- balance_transfers keeps, else (all rejected) the first one, rejected with it.
+    select
+        {{ event_columns | join(',\n        ') }},
+        rule_number,
+        from_address,
+        to_address,
+        transfer_type,
+        from_is_system,
+        to_is_system,
+        amount_text,
+        amount_digits,
+        own_reject_reason,
+        countIf(is_fee_payment) over sender as fee_payment_count,
+        argMinIf(amount_text, event_index, is_fee_payment) over sender as fee_payment_text,
+        coalesce(
+            minIfOrNull(event_index, rule_number > 0 and own_reject_reason = '') over sender,
+            minIf(event_index, rule_number > 0) over sender
+        ) as fee_carrier_index
+    from checked_events
+    window sender as (partition by network, block_height, extrinsic_index, from_address)
+),
+
+transfers as (
+    -- Transfers outside failed extrinsics.
+    select
+        {{ event_columns | join(',\n        ') }},
+        from_address,
+        to_address,
+        transfer_type,
+        from_is_system,
+        to_is_system,
+        amount_text,
+        amount_digits,
+        own_reject_reason,
+        fee_payment_count,
+        event_index = fee_carrier_index and fee_payment_count > 0 as is_fee_carrier,
+        if(is_fee_carrier, fee_payment_text, '0') as fee_text,
+        {{ planck_digits(planck_integer_text('fee_text')) }} as fee_digits
+    from events_by_sender
+    where
+        rule_number > 0
+        and not (
+            extrinsic_index is not null
+            and (network, block_height, assumeNotNull(extrinsic_index)) in (
+                select
+                    failed_extrinsics.network,
+                    failed_extrinsics.block_height,
+                    failed_extrinsics.extrinsic_index
+                from failed_extrinsics
+            )
+        )
+),
+
+checked_transfers as (
+    select
+        {{ event_columns | join(',\n        ') }},
+        from_address,
+        to_address,
+        transfer_type,
+        from_is_system,
+        to_is_system,
+        amount_text,
+        amount_digits,
+        fee_text,
+        fee_digits,
+        multiIf(
+            own_reject_reason != '', own_reject_reason,
+            is_fee_carrier and fee_payment_count > 1, 'several_fee_payments_by_sender',
+            {{ planck_integer_text('fee_text') }} = '', 'fee_not_an_unsigned_integer',
+            not {{ planck_fits_decimal128_18('fee_digits', 'decimals') }},
+            'fee_exceeds_decimal128_18',
+            ''
+        ) as reject_reason
+    from transfers
+)
+
+select
+    network,
+    block_height,
+    event_index,
+    extrinsic_index,
+    block_timestamp,
+    block_time,
+    toLowCardinality(transfer_type) as transfer_type,
+    from_address,
+    to_address,
+    toBool(from_is_system) as from_is_system,
+    toBool(to_is_system) as to_is_system,
+    toLowCardinality(coalesce(asset, '')) as asset,
+    if(
+        reject_reason = '',
+        {{ planck_to_decimal128_18('amount_digits', 'assumeNotNull(decimals)') }},
+        toDecimal128(0, 18)
+    ) as amount,
+    if(
+        reject_reason = '',
+        {{ planck_to_decimal128_18('fee_digits', 'assumeNotNull(decimals)') }},
+        toDecimal128(0, 18)
+    ) as fee,
+    toLowCardinality(reject_reason) as reject_reason,
+    amount_text,
+    fee_text,
+    toUInt32(block_height - block_height % partition_blocks) as block_range_start,
+    {% if with_event_text %}module_id, event_id, attributes,{% endif %}
+    load_id as _version
+from checked_transfers
+{% endmacro %}
