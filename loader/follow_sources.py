@@ -21,6 +21,7 @@ from loader.landing import Landing, LoadSummary
 from loader.sidecar import _natural_key as natural_key
 from loader.sidecar import load_sidecar
 from loader.sidecar_http import Fetched, SidecarClient, SidecarError
+from loader.statements import statement
 
 Log = Callable[[str], None]
 
@@ -151,9 +152,7 @@ class TableSource(HeightSource):
 
     def available(self, low: int, high: int) -> _Available:
         missing = self.client.query(
-            "select minOrNull(h) from (select arrayJoin(range({low:UInt64}, {high:UInt64} + 1)) as h) "
-            f"where h not in (select toUInt64(block_height) from {self.table} "
-            "where block_height between {low:UInt32} and {high:UInt32})",
+            statement("first_height_not_in_table", table=self.table),
             parameters={"low": low, "high": high},
         ).result_rows[0][0]
         last = high if missing is None else int(missing) - 1
@@ -294,10 +293,7 @@ class FolderSource:
                 return None
             start = int(low)
         return int(self.client.command(
-            f"with present as (select toUInt64(block_height) as h from {self.database}.blocks "
-            "where network = {network:String} and block_height >= {start:UInt64}) "
-            "select min(c) from (select {start:UInt64} as c union all select h + 1 from present) "
-            "where c not in (select h from present)",
+            statement("first_missing_height", db=self.database),
             parameters={"network": self.network, "start": start},
         ))
 

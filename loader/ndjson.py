@@ -1,7 +1,7 @@
 """Canonical NDJSON files (plain, .gz, .zst): cut into batches of whole lines, landed by the engine.
 
 Python only decompresses and cuts at newlines; parsing and checking happen in ClickHouse
-(landing.PARSED_FILL, or STAGE_FILL line by line). Memory stays bounded by the batch size whatever
+(loader/staging.py). Memory stays bounded by the batch size whatever
 the file size.
 """
 
@@ -13,7 +13,6 @@ import json
 import os
 import queue
 import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +20,9 @@ from typing import BinaryIO
 
 import zstandard
 
-from loader.landing import BatchFiles, Landing, LineBatch, LoadSummary
+from loader.batch import LineBatch, LoadSummary
+from loader.batch_files import BatchFiles, batch_folder
+from loader.landing import Landing
 
 DEFAULT_BATCH_BYTES = 48 << 20
 FILE_PIECE_BYTES = 4 << 20  # read and written at a time when a batch goes to files
@@ -99,7 +100,7 @@ class _Lines:
     def to_files(self, batch_bytes: int, source: str, first_line: int) -> LineBatch | None:
         """The lines `in_memory` would batch, in two files split near the middle (the engine parses
         them side by side), written in pieces of FILE_PIECE_BYTES."""
-        folder = tempfile.mkdtemp(prefix="substrate-loader-")
+        folder = batch_folder()
         size, counts = 0, [0, 0]
         try:
             for number, limit in enumerate((max(batch_bytes // 2, 1), batch_bytes)):

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from loader.landing import Landing, LineBatch, LoadSummary, dumps_exact, loads_exact, tsv_row
+from loader.batch import LineBatch, LoadSummary, tsv_row
+from loader.exact_json import dumps_exact, loads_exact
+from loader.landing import Landing
 
 BATCH_FILES = 2_000
 

@@ -25,7 +25,7 @@ from loader.dbt_runner import DbtFailed
 from loader.follow import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, Follower, FollowOptions, StopFlag
 from loader.follow_sources import Batch, Poll, TableSource
 from loader.generate import generate
-from loader.landing import LoadSummary
+from loader.batch import LoadSummary
 
 RAW = "substrate_raw"
 PROJECT = Path(__file__).parent / "data" / "follow" / "project"

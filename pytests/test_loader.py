@@ -15,7 +15,8 @@ from loader.api import load_files, load_table, status
 from loader.cli import main
 from loader.connection import connect
 from loader.generate import generate
-from loader.landing import Landing, LineBatch, number_lines
+from loader.batch import LineBatch, number_lines
+from loader.landing import Landing
 from loader.ndjson import batches
 
 DATA = Path(__file__).parent / "data" / "loader"
