@@ -21,11 +21,13 @@ class LoadSummary:
     bytes_read: int = 0
     seconds: float = 0.0
     load_ids: list[int] = field(default_factory=list)
+    quarantined_whole: list[str] = field(default_factory=list)  # inputs (files, responses) refused whole: why
 
     def add(self, other: LoadSummary) -> None:
         for name in ("blocks", "extrinsics", "events", "skipped", "replaced", "quarantined", "bytes_read", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.load_ids.extend(other.load_ids)
+        self.quarantined_whole.extend(other.quarantined_whole)
 
     def line(self) -> str:
         rate = self.events / self.seconds if self.seconds else 0.0
@@ -50,10 +52,21 @@ class LineBatch:
     file: BatchFiles | None = None  # temporary files holding the lines (chDB), removed after landing
     size: int = 0  # bytes of input the batch stands for
     line_count: int = 0  # lines in the batch, when known
+    first_location: str = ""  # where the batch starts and ends, for messages (default: source:line)
+    last_location: str = ""
     _lines: list[bytes] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.size = self.size or len(self.payload)
+
+    @property
+    def start(self) -> str:
+        return self.first_location or f"{self.source}:{self.first_line}"
+
+    @property
+    def end(self) -> str:
+        lines = self.line_count or self.payload.count(b"\n")
+        return self.last_location or f"{self.source}:{self.first_line + max(lines, 1) - 1}"
 
     def line_text(self, line_no: int) -> str:
         if self.text_of:

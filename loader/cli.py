@@ -122,6 +122,8 @@ def _load(args: argparse.Namespace) -> int:
     finally:
         client.close()
     print(f"substrate-loader: {args.network}: {summary.line()}", file=sys.stderr)
+    for reason in summary.quarantined_whole:
+        print(f"substrate-loader: quarantined as a whole: {reason}", file=sys.stderr)
     if summary.quarantined:
         print(f"substrate-loader: {summary.quarantined} record(s) quarantined: see the quarantine table "
               "(source, location file:line, raw_text, reason)", file=sys.stderr)

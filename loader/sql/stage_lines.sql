@@ -14,6 +14,7 @@ from (
     select
         line_no, source, location, line, original, p,
         multiIf(
+            NOT isValidUTF8(line), 'not UTF-8 text, as JSON must be (raw_text holds the bytes as read)',
             NOT (isNotNull(p.block_height) OR isValidJSON(line)), 'invalid JSON (truncated or malformed line)',
             NOT match(line, '^[ \t\r]*[{]'), concat('not a block: a JSON ', JSONType(line), ' instead of an object'),
             isNull(p.block_height), 'block_height missing',
