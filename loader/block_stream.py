@@ -28,6 +28,8 @@ def load_block_stream(landing: Landing, table: str, progress: Callable[[int], No
                       heights: tuple[int, int] | None = None) -> LoadSummary:
     """Copy the whole table, or only the rows of `heights` (low, high inclusive; `follow` uses it)."""
     qualified = qualified_table(table)
+    if not landing.client.command(f"exists table {qualified}"):
+        raise FileNotFoundError(f"{table}: no such table")
     summary = LoadSummary()
     if heights is None:
         if not landing.client.command(f"select count() from {qualified}"):
@@ -45,7 +47,8 @@ def load_block_stream(landing: Landing, table: str, progress: Callable[[int], No
             )
 
         # A superseded duplicate row is quarantined by its location (table:height), without text.
-        summary.add(landing.land(LineBatch(b"", qualified, start, fill=fill, text_of=lambda _line: "")))
+        summary.add(landing.land(LineBatch(b"", qualified, start, fill=fill, text_of=lambda _line: "",
+                                             line_count=end - start + 1)))
         if progress:
             progress(end - start + 1)
     return summary

@@ -46,9 +46,12 @@ def generate(network_name: str, block_count: int, seed: int, out: Path, count_ki
     network = get_network(network_name)
     if not out.name.endswith((".ndjson", ".ndjson.gz", ".ndjson.zst")):
         raise ValueError(f"{out}: the output name must end with .ndjson, .ndjson.gz or .ndjson.zst")
+    if block_count < 1:
+        raise ValueError(f"--blocks must be at least 1, not {block_count}")
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"{out}: no such folder {str(out.parent)!r} (create it first)")
     summary = GenerateSummary()
     encoder = json.JSONEncoder(separators=(",", ":"))
-    out.parent.mkdir(parents=True, exist_ok=True)
     with open_output(out) as sink:
         buffer = io.StringIO()
         for block in StreamGenerator(network, seed).blocks(block_count):
