@@ -1,16 +1,24 @@
-"""Temporary files holding a batch's lines, for the embedded engine's file() to read."""
+"""Temporary files holding a batch's lines, for the embedded engine's file() to read.
+
+Their names carry the loader's pid (substrate-loader-PID-...), so the files a loader killed with
+SIGKILL left behind can be told from those of loaders still running, and removed.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from loader.processes import is_running
+
 PREFIX = "substrate-loader-"
+_OWNER = re.compile(rf"^{PREFIX}(\d+)-")
 
 
 @dataclass
@@ -34,7 +42,7 @@ class BatchFiles:
 
 def batch_folder() -> str:
     """A new temporary folder for a batch's files."""
-    return tempfile.mkdtemp(prefix=PREFIX)
+    return tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
 
 
 def write_batch_files(payload: bytes) -> BatchFiles:
@@ -54,10 +62,33 @@ def write_batch_files(payload: bytes) -> BatchFiles:
 @contextmanager
 def temp_file(payload: bytes) -> Iterator[str]:
     """The path of a temporary file holding `payload`, removed afterwards."""
-    handle, path = tempfile.mkstemp(prefix=PREFIX, suffix=".batch")
+    handle, path = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=".batch")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
         yield path
     finally:
         Path(path).unlink(missing_ok=True)
+
+
+def remove_stale_batch_files(log: Callable[[str], None]) -> int:
+    """Remove the batch files and folders of loaders that no longer run; returns how many."""
+    folder = Path(tempfile.gettempdir())
+    removed, size = 0, 0
+    for entry in folder.iterdir():
+        owner = _OWNER.match(entry.name)
+        if owner is None or is_running(int(owner.group(1))):
+            continue
+        try:  # another loader may be removing the same leftovers
+            files = [entry] if entry.is_file() else [f for f in entry.rglob("*") if f.is_file()]
+            size += sum(f.stat().st_size for f in files)
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        except FileNotFoundError:
+            continue
+        removed += 1
+    if removed:
+        log(f"removed {removed} batch folder(s) or file(s) ({size / 1e6:.1f} MB) that stopped loaders left in {folder}")
+    return removed

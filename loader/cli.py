@@ -10,7 +10,8 @@
 The target is embedded chDB in $FLOWS_CHDB_PATH (default ./.chdb); a server with --url or
 FLOWS_TARGET=prod and CLICKHOUSE_HOST/PORT/USER/PASSWORD/SECURE. Exit status of `load`: 0 all
 loaded, 1 something was quarantined (see the quarantine table), 2 an error stopped the load (also:
-another loader holds the raw database's writer lock; the message names it).
+another loader holds the raw database's writer lock; the message names it), 130/143 stopped by
+SIGINT/SIGTERM (the batch in flight rolled back). See docs/loading.md.
 """
 
 from __future__ import annotations
@@ -148,8 +149,10 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
 
 def _load(args: argparse.Namespace) -> int:
     from loader.api import load_files, load_table
+    from loader.batch_files import remove_stale_batch_files
     from loader.connection import connect
     from loader.networks import get_network
+    from loader.stopping import Stopped, stop_on_signals
 
     get_network(args.network)
     if bool(args.paths) == bool(args.from_table):
@@ -157,15 +160,27 @@ def _load(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
-    client = connect(args.url, args.chdb_path)
+    remove_stale_batch_files(_say)
     try:
-        with _progress(args.paths) as progress:
-            if args.from_table:
-                summary = load_table(client, args.network, args.from_table, args.database, progress)
-            else:
-                summary = load_files(client, args.network, args.paths, args.database, args.batch_mb << 20, progress)
-    finally:
-        client.close()
+        with stop_on_signals():
+            client = connect(args.url, args.chdb_path)
+            try:
+                with _progress(args.paths) as progress:
+                    if args.from_table:
+                        summary = load_table(client, args.network, args.from_table, args.database, progress)
+                    else:
+                        summary = load_files(client, args.network, args.paths, args.database, args.batch_mb << 20,
+                                             progress)
+            finally:
+                client.close()
+    except Stopped as stopped:
+        _say(f"{args.network}: stopped by {stopped.signal_name}: {stopped.landed.blocks} blocks, "
+             f"{stopped.landed.events} events landed before the stop"
+             + (f"; the batch from {stopped.rolled_back} was rolled back" if stopped.rolled_back else "")
+             + ". Run the same command again: it skips what is loaded and resumes "
+             + (f"at {stopped.rolled_back}" if stopped.rolled_back
+                else f"after {stopped.last_landed}" if stopped.last_landed else "from the start"))
+        return stopped.exit_code
     _say(f"{args.network}: {summary.line()}")
     for reason in summary.quarantined_whole:
         _say(f"quarantined as a whole: {reason}")

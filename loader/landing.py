@@ -11,7 +11,8 @@ One writer at a time per raw database: load ids are allocated as max + 1, and a 
 database's writer lock (loader/lock.py) when it is made, before it reads the last load id, and
 holds it until `close()`: use it as a context manager (`with Landing(...) as landing:`), which also
 releases the lock when a load fails or is interrupted. A second Landing of the same database
-meanwhile raises `LoaderLocked` naming the holder.
+meanwhile raises `LoaderLocked` naming the holder. Stopped by a signal (loader/stopping.py), it
+rolls back the batch in flight before it lets go of the lock.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from loader.lock import LoaderLock
 from loader.schema import checked_identifier, ensure_schema
 from loader.staging import stage_batch
 from loader.statements import part, statement
+from loader.stopping import Stopped
 
 __all__ = ["TYPED_BLOCK_COLUMNS", "Landing", "LineBatch", "LoadSummary"]
 
@@ -47,6 +49,9 @@ class Landing:
         self.db = checked_identifier(database)
         self.embedded = is_embedded(client)
         ensure_schema(client, self.db)
+        self.landed = LoadSummary()  # what the batches of this Landing committed
+        self.in_flight: tuple[int, LineBatch] | None = None  # load id and batch being landed
+        self.last_landed: LineBatch | None = None
         self.lock = LoaderLock(client, self.db)
         self.lock.acquire()
         try:
@@ -59,8 +64,29 @@ class Landing:
     def __enter__(self) -> Landing:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self.lock.__exit__(*exc)
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: Any) -> None:
+        if isinstance(error, Stopped):
+            self._stop(error)
+        self.lock.__exit__(kind, error, traceback)
+
+    def _stop(self, stopped: Stopped) -> None:
+        """Roll back the batch in flight (its blocks rows written: it committed) and note on
+        `stopped` what landed and where the load stopped."""
+        if self.in_flight is not None:
+            load_id, batch = self.in_flight
+            self.cleanup_interrupted()
+            blocks, events, extrinsics = self.client.query(
+                f"select count(), sum(event_count), sum(extrinsic_count) from {self.db}.blocks "
+                "where load_id = {load_id:UInt64}", parameters={"load_id": load_id}).result_rows[0]
+            if blocks:  # its blocks rows were written: it committed
+                self.landed.add(LoadSummary(blocks=int(blocks), events=int(events), extrinsics=int(extrinsics),
+                                            load_ids=[load_id]))
+                self.last_landed = batch
+            else:
+                stopped.rolled_back = batch.start
+        stopped.landed.add(self.landed)
+        if self.last_landed is not None:
+            stopped.last_landed = self.last_landed.end
 
     def close(self) -> None:
         """Give the writer lock back (a closed Landing must not land again)."""
@@ -115,23 +141,26 @@ class Landing:
     def land(self, batch: LineBatch) -> LoadSummary:
         started = time.perf_counter()
         load_id = self.allocate_load_id()
-        self._record(load_id, batch.source, "started")
+        self.in_flight = (load_id, batch)
         stage = f"{self.db}.loader_stage_{load_id}"
         plan = f"{self.db}.loader_plan_{load_id}"
-        self.client.command(statement("stage_table", stage=stage))
-        self.client.command(statement("plan_table", plan=plan))
         try:
+            self._record(load_id, batch.source, "started")
+            self.client.command(statement("stage_table", stage=stage))
+            self.client.command(statement("plan_table", plan=plan))
             stage_batch(self.client, batch, stage, self.embedded)
             summary = self._commit(batch, stage, plan, load_id)
         finally:
-            self.client.command(f"drop table if exists {stage}")
-            self.client.command(f"drop table if exists {plan}")
             if batch.file:
                 batch.file.remove()
+            self.client.command(f"drop table if exists {stage}")
+            self.client.command(f"drop table if exists {plan}")
         summary.bytes_read = batch.size
         summary.seconds = time.perf_counter() - started
         summary.load_ids.append(load_id)
         self._record(load_id, batch.source, "committed", summary)
+        self.landed.add(summary)
+        self.in_flight, self.last_landed = None, batch
         return summary
 
     def _commit(self, batch: LineBatch, stage: str, plan: str, load_id: int) -> LoadSummary:

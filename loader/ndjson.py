@@ -14,6 +14,7 @@ import queue
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import BinaryIO
 
@@ -143,6 +144,7 @@ def prefetched(items: Iterator[LineBatch]) -> Iterator[LineBatch]:
 
     worker = threading.Thread(target=produce, name="ndjson-prefetch", daemon=True)
     worker.start()
+    item: object = None
     try:
         while (item := ready.get()) is not end:
             if isinstance(item, BaseException):
@@ -150,6 +152,8 @@ def prefetched(items: Iterator[LineBatch]) -> Iterator[LineBatch]:
             yield item  # type: ignore[misc]
     finally:
         stop.set()
+        if isinstance(item, LineBatch) and item.file:  # stopped before it could land: its files go
+            item.file.remove()
         while worker.is_alive() or not ready.empty():  # let the reader finish; drop its files
             try:
                 item = ready.get(timeout=0.1)
@@ -208,10 +212,11 @@ def load_ndjson_file(landing: Landing, path: Path, batch_bytes: int = DEFAULT_BA
                 progress(now - position)
                 position = now
 
+        incoming = prefetched(batches(decompressing(path, raw_file), source, batch_bytes, landing.embedded, on_read))
         try:
-            for batch in prefetched(batches(decompressing(path, raw_file), source, batch_bytes, landing.embedded,
-                                            on_read)):
-                summary.add(landing.land(batch))
+            with closing(incoming):  # a stop or an error: the batches read ahead are dropped right away
+                for batch in incoming:
+                    summary.add(landing.land(batch))
         except UnreadableRest as rest:
             reason = (f"{path}: cut short or corrupt from line {rest.line} on ({rest.error}): the lines before it "
                       f"are loaded; raw_text holds what could be read of line {rest.line}")

@@ -1,15 +1,21 @@
-"""The CLI's errors and arguments: one clear line and exit status 2, never a traceback."""
+"""The CLI's errors and arguments: one clear line and exit status 2, never a traceback; leftovers of
+killed loaders removed on the next run."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from loader.batch_files import remove_stale_batch_files
 from loader.cli import main
 from loader.connection import connect
 
 DB = "substrate_raw"
+# pid_max itself is never a process id: an owner that is certainly gone.
+GONE_PID = int(Path("/proc/sys/kernel/pid_max").read_text())
 BLOCK = ('{"block_height": 7, "block_hash": "0x07", "block_timestamp": 1735689600000, "events": [{"index": 0, '
          '"extrinsic_index": null, "phase": "finalization", "module_id": "Balances", "event_id": "Transfer", '
          '"attributes": {"amount": 5}}]}\n')
@@ -92,3 +98,24 @@ def test_arguments_out_of_range_are_refused_before_anything_runs(
     assert stopped.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == message
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no file, folder or chDB path made
+
+
+def test_batch_files_of_loaders_that_are_gone_are_removed(tmp_path: Path, blocks: Path, chdb_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    stale_folder = folder / f"substrate-loader-{GONE_PID}-k2j4x9a_"
+    stale_folder.mkdir()
+    (stale_folder / "0.ndjson").write_bytes(b"x" * 1_000_000)
+    (stale_folder / "1.ndjson").write_bytes(b"x" * 500_000)
+    (folder / f"substrate-loader-{GONE_PID}-8u3kd0zq.batch").write_bytes(b"y" * 250_000)
+    kept = [folder / f"substrate-loader-{os.getpid()}-livefold", folder / "substrate-loader-oldstyle", folder / "other"]
+    for path in kept:  # a running loader's, one without an owner pid, and someone else's
+        path.mkdir()
+    assert main(["load", "--network", "torus", "--chdb-path", str(chdb_path), str(blocks)]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"substrate-loader: removed 2 batch folder(s) or file(s) (1.8 MB) that stopped loaders left in {folder}")
+    assert sorted(folder.iterdir()) == sorted(kept)
+    assert remove_stale_batch_files(print) == 0
