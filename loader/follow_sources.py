@@ -92,6 +92,9 @@ class HeightSource:
         raise NotImplementedError
 
     # the cursor
+    def resumes_at(self) -> str:
+        return f"at height {self.cursor}" if self.cursor is not None else "where the source starts"
+
     def poll(self, batch_blocks: int) -> Poll:
         if self.cursor is None:
             self.cursor = self.first_height()
@@ -266,6 +269,9 @@ class FolderSource:
         return Poll(Batch(f"files {names}", land, done, f"lag {len(pending) - len(take)} files"),
                     f"lag {len(pending)} files")
 
+    def resumes_at(self) -> str:
+        return "with the files of the folder not loaded yet (those loaded are listed in follow_files)"
+
     def _pending(self) -> list[_File]:
         newest = time.time() - self.settle
         found = []
@@ -310,7 +316,21 @@ class FolderSource:
             return None
         if self._reported_gap != self.frontier:
             self.log(f"{self.key}: height {self.frontier} is missing from the files loaded so far ({above} blocks "
-                     "above it are loaded); the cursor waits there")
+                     f"above it are loaded){self._quarantined(self.frontier)}; the cursor waits there")
             self._reported_gap = self.frontier
         return self.frontier
+
+    def _quarantined(self, height: int) -> str:
+        """Where a quarantined block of this height came from and why, and how to see it ('' if none)."""
+        found = self.client.query(
+            statement("quarantined_height", db=self.database),
+            parameters={"network": self.network, "folder": f"{self.folder}/", "height": height},
+        ).result_rows
+        if not found:
+            return ""
+        location, reason = found[0]
+        quoted = "'" + location.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return (f": its block was quarantined at {location} ({reason}); see it with: select location, reason, "
+                f"raw_text from {self.database}.quarantine where location = {quoted}. A corrected file dropped "
+                "into the folder fills the gap")
 
