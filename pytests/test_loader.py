@@ -479,3 +479,17 @@ def test_cli_from_table_and_status(chdb_path: Path, capsys: pytest.CaptureFixtur
     assert out[0].split() == ["network", "source", "blocks", "first_height", "last_height", "events", "last_load",
                               "quarantined", "replacements"]
     assert out[1].split()[:6] == ["torus", "src.block_stream", "1", "7", "7", "1"]
+
+
+def test_every_sql_file_of_the_loader_is_package_data() -> None:
+    """The loader reads its SQL from loader/sql/ at run time: an installed package must carry it."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    loader = Path(__file__).resolve().parent.parent / "loader"
+    pyproject = tomllib.loads((loader.parent / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["loader"]
+    files = sorted(str(p.relative_to(loader)) for p in loader.rglob("*.sql"))
+    assert "schema.sql" in files and "sql/stage_parsed.sql" in files and "sql/parts/event_ok.sql" in files
+    assert [f for f in files if not any(fnmatch(f, pattern) and f.count("/") == pattern.count("/")
+                                        for pattern in patterns)] == []
