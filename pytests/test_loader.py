@@ -6,7 +6,6 @@ import io
 import json
 import tempfile
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +23,6 @@ from loader.ndjson import batches
 DATA = Path(__file__).parent / "data" / "loader"
 BAD = DATA / "bad_lines.ndjson"
 DB = "substrate_raw"
-
-
-@pytest.fixture
-def client(chdb_path: Path) -> Iterator[Any]:
-    c = connect(chdb_path=chdb_path)
-    yield c
-    c.close()
 
 
 def rows(client: Any, sql: str, **parameters: Any) -> list[tuple[Any, ...]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,6 @@ from loader.ndjson import load_ndjson_file
 
 DB = "substrate_raw"
 NOT_UTF8 = "not UTF-8 text, as JSON must be (raw_text holds the bytes as read)"
-
-
-@pytest.fixture
-def client(chdb_path: Path) -> Iterator[Any]:
-    c = connect(chdb_path=chdb_path)
-    yield c
-    c.close()
 
 
 def rows(client: Any, sql: str, database: str = DB) -> list[tuple[Any, ...]]:
