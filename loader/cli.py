@@ -51,7 +51,7 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
-def _whole(kind: type[int] | type[float], least: float, what: str) -> Callable[[str], Any]:
+def _at_least(kind: type[int] | type[float], least: float, what: str) -> Callable[[str], Any]:
     """An argparse type: a number of `kind` of at least `least`."""
 
     def parse(text: str) -> Any:
@@ -59,16 +59,16 @@ def _whole(kind: type[int] | type[float], least: float, what: str) -> Callable[[
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
-        if value < least:
+        if not value >= least:  # NaN too
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
         return value
 
     return parse
 
 
-positive = _whole(int, 1, "a whole number of at least 1")
-not_negative = _whole(int, 0, "a whole number, 0 or more")
-seconds = _whole(float, 0, "a number of seconds, 0 or more")
+positive = _at_least(int, 1, "a whole number of at least 1")
+not_negative = _at_least(int, 0, "a whole number, 0 or more")
+seconds = _at_least(float, 0, "a number of seconds, 0 or more")
 
 
 def output_file(text: str) -> Path:
@@ -174,12 +174,7 @@ def _load(args: argparse.Namespace) -> int:
             finally:
                 client.close()
     except Stopped as stopped:
-        _say(f"{args.network}: stopped by {stopped.signal_name}: {stopped.landed.blocks} blocks, "
-             f"{stopped.landed.events} events landed before the stop"
-             + (f"; the batch from {stopped.rolled_back} was rolled back" if stopped.rolled_back else "")
-             + ". Run the same command again: it skips what is loaded and resumes "
-             + (f"at {stopped.rolled_back}" if stopped.rolled_back
-                else f"after {stopped.last_landed}" if stopped.last_landed else "from the start"))
+        _say(f"{args.network}: {stopped.describe()}")
         return stopped.exit_code
     _say(f"{args.network}: {summary.line()}")
     for reason in summary.quarantined_whole:

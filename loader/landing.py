@@ -66,7 +66,10 @@ class Landing:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: Any) -> None:
         if isinstance(error, Stopped):
-            self._stop(error)
+            try:
+                self._stop(error)
+            except Exception as failure:  # noqa: BLE001 - a lost connection: the next load cleans up
+                self.lock.log(f"could not roll back the batch in flight ({failure}); the next load of {self.db} does")
         self.lock.__exit__(kind, error, traceback)
 
     def _stop(self, stopped: Stopped) -> None:

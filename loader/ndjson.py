@@ -1,8 +1,7 @@
 """Canonical NDJSON files (plain, .gz, .zst): cut into batches of whole lines, landed by the engine.
 
 Python only decompresses and cuts at newlines; parsing and checking happen in ClickHouse
-(loader/staging.py). Memory stays bounded by the batch size whatever
-the file size.
+(loader/staging.py). Memory stays bounded by the batch size whatever the file size.
 """
 
 from __future__ import annotations

@@ -30,6 +30,15 @@ class Stopped(BaseException):
         self.rolled_back = ""  # where the batch rolled back starts ('' if none was in flight)
         self.last_landed = ""  # where the last committed batch ends ('' if none committed)
 
+    def describe(self) -> str:
+        """What landed before the stop and where a re-run of the same command resumes."""
+        said = f"stopped by {self.signal_name}: {self.landed.blocks} blocks, {self.landed.events} events landed before the stop"
+        if self.rolled_back:
+            said += f"; the batch from {self.rolled_back} was rolled back"
+        resumes = (f"at {self.rolled_back}" if self.rolled_back
+                   else f"after {self.last_landed}" if self.last_landed else "from the start")
+        return f"{said}. Run the same command again: it skips what is loaded and resumes {resumes}"
+
 
 @contextmanager
 def stop_on_signals() -> Iterator[None]:

@@ -485,3 +485,15 @@ def test_every_sql_file_of_the_loader_is_package_data() -> None:
     assert "schema.sql" in files and "sql/stage_parsed.sql" in files and "sql/parts/event_ok.sql" in files
     assert [f for f in files if not any(fnmatch(f, pattern) and f.count("/") == pattern.count("/")
                                         for pattern in patterns)] == []
+
+
+def test_zstd_frames_one_after_another_are_one_stream(client: Any, tmp_path: Path) -> None:
+    made = tmp_path / "made.ndjson"
+    generate("torus", 60, 2, made)
+    lines = made.read_bytes().splitlines(keepends=True)
+    joined = tmp_path / "frames.ndjson.zst"  # `cat a.zst b.zst c.zst`, the middle frame empty
+    joined.write_bytes(b"".join(zstandard.ZstdCompressor().compress(b"".join(part))
+                                for part in (lines[:25], [], lines[25:])))
+    summary = load_files(client, "torus", [joined], batch_bytes=100_000)
+    assert (summary.blocks, summary.quarantined) == (60, 0)
+    assert table_counts(client)[0] == 60
