@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from loader.batch import LineBatch, LoadSummary
 from loader.block_stream import load_block_stream
 from loader.connection import raw_database
-from loader.batch import LineBatch, LoadSummary
 from loader.landing import Landing
-from loader.networks import get_network
 from loader.ndjson import DEFAULT_BATCH_BYTES, load_ndjson_file
+from loader.networks import get_network
 from loader.schema import checked_identifier, ensure_schema
 from loader.sidecar import load_sidecar, load_sidecar_texts
 from loader.statements import statement

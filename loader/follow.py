@@ -23,11 +23,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from loader.batch import LoadSummary
+from loader.batch_files import remove_stale_batch_files
 from loader.connection import DEFAULT_CHDB_PATH, connect, raw_database
 from loader.dbt_runner import DbtFailed, DbtSelection, default_project_dir
 from loader.follow_sources import Batch, FetchFailed, FolderSource, Poll, SidecarSource, TableSource
-from loader.batch import LoadSummary
-from loader.batch_files import remove_stale_batch_files
 from loader.lock import holding
 from loader.networks import get_network
 from loader.sidecar_http import SidecarClient

@@ -21,13 +21,12 @@ import pytest
 from conftest import BIN, query
 from follow_support import (BLOCK_STREAM_DDL, Running, batch_lines, follow, follow_env, insert_block_stream,
                              write_atomically)
+from loader.batch import LoadSummary
 from loader.connection import connect
 from loader.dbt_runner import DbtFailed
-from loader.follow import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, Follower, FollowOptions, StopFlag
-from loader.follow import EXIT_GAP
+from loader.follow import EXIT_FAILED, EXIT_GAP, EXIT_OK, EXIT_QUARANTINED, Follower, FollowOptions, StopFlag
 from loader.follow_sources import Batch, FolderSource, Poll, TableSource
 from loader.generate import generate
-from loader.batch import LoadSummary
 
 RAW = "substrate_raw"
 PROJECT = Path(__file__).parent / "data" / "follow" / "project"

@@ -13,10 +13,10 @@ import pytest
 import zstandard
 
 from loader.api import load_files, load_table, status
+from loader.batch import LineBatch, number_lines
 from loader.cli import main
 from loader.connection import connect
 from loader.generate import generate
-from loader.batch import LineBatch, number_lines
 from loader.landing import Landing
 from loader.ndjson import batches
 

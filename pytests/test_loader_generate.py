@@ -9,9 +9,9 @@ import pytest
 
 from loader.cli import main
 from loader.generate import generate
+from loader.networks import get_network
 from loader.synthetic.accounts import INITIAL_RETAIL_ACCOUNTS, ss58
 from loader.synthetic.chain import StreamGenerator
-from loader.networks import get_network
 
 # Pinned counts for 40 blocks, seed 7: a change to the generator's mix shows up here.
 EXPECTED = {
