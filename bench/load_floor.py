@@ -23,9 +23,11 @@ import time
 from pathlib import Path
 
 from loader.connection import connect
-from loader.landing import _PARSED_ATTRIBUTES, _PARSED_SCHEMA, _PARSED_SETTINGS, TYPED_BLOCK_COLUMNS
+from loader.landing import TYPED_BLOCK_COLUMNS
 from loader.ndjson import batches, open_stream
 from loader.schema import checked_identifier, ensure_schema
+from loader.staging import PARSED_BLOCK_SCHEMA, PARSED_SETTINGS
+from loader.statements import part
 
 DATABASE = "substrate_raw"
 
@@ -54,7 +56,7 @@ _COUNTED = """
 create materialized view {db}.floor_counted engine = SummingMergeTree order by tuple()
 as select toUInt64(count()) as blocks, toUInt64(sum(length(events))) as events from {db}.floor_incoming
 """
-# The loader's typed conversions (landing._TYPED_BLOCK and PARSED_FILL, a bare string attribute
+# The loader's typed conversions (loader/sql/parts/typed_block.sql, stage_parsed.sql; a bare string attribute
 # quoted again) without their checks.
 _PARSE = f"""
 insert into {{db}}.floor_incoming
@@ -65,12 +67,12 @@ select
     arrayMap(x -> (toUInt32OrZero(x.index), ifNull(x.hash, ''), x.signer, ifNull(x.call_module, ''),
         ifNull(x.call_function, ''), x.success = 'true', if(isNull(x.pays_fee), NULL, x.pays_fee = 'true')), extrinsics),
     arrayMap(e -> (toUInt32OrZero(e.index), toUInt32OrNull(e.extrinsic_index), ifNull(e.phase, ''),
-        ifNull(e.module_id, ''), ifNull(e.event_id, ''), {_PARSED_ATTRIBUTES}), events)
-from file({{path:String}}, 'JSONEachRow', '{_PARSED_SCHEMA}')
+        ifNull(e.module_id, ''), ifNull(e.event_id, ''), {part("parsed_attributes")}), events)
+from file({{path:String}}, 'JSONEachRow', '{PARSED_BLOCK_SCHEMA}')
 """
 # The loader's parse settings, but inserted rows squashed into large parts as its inserts are.
 _SETTINGS = {
-    **{name: value for name, value in _PARSED_SETTINGS.items() if not name.startswith("min_insert_block_size")},
+    **{name: value for name, value in PARSED_SETTINGS.items() if not name.startswith("min_insert_block_size")},
     "optimize_on_insert": 0, "max_insert_threads": 2, "parallel_view_processing": 1,
 }
 

@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 import loader.generate
+import loader.synthetic
 from bench.bench_load import EVENTS_PER_BLOCK
 
 REPO = Path(__file__).resolve().parent.parent
@@ -165,7 +166,8 @@ def prepare_stream(network: str, events: int, folder: Path) -> Stream:
     blocks = max(100, round(events / EVENTS_PER_BLOCK[network]))
     extra = max(1, round(blocks * INCREMENT))
     # The generator's own source is part of the cache key: a changed generator makes new streams.
-    generator = hashlib.sha1(Path(loader.generate.__file__).read_bytes()).hexdigest()[:8]
+    sources = [Path(loader.generate.__file__), *sorted(Path(loader.synthetic.__file__).parent.glob("*.py"))]
+    generator = hashlib.sha1(b"".join(path.read_bytes() for path in sources)).hexdigest()[:8]
     name = f"{network}-{blocks}-seed{SEED}-{generator}"
     meta = folder / f"{name}.json"
     if meta.exists():

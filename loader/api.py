@@ -18,13 +18,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from loader.batch import LineBatch, LoadSummary
 from loader.block_stream import load_block_stream
 from loader.connection import raw_database
-from loader.landing import Landing, LineBatch, LoadSummary
-from loader.networks import get_network
+from loader.landing import Landing
 from loader.ndjson import DEFAULT_BATCH_BYTES, load_ndjson_file
+from loader.networks import get_network
 from loader.schema import checked_identifier, ensure_schema
 from loader.sidecar import load_sidecar, load_sidecar_texts
+from loader.statements import statement
 
 Progress = Callable[[int], None]
 
@@ -74,26 +76,6 @@ def load_table(client: Any, network: str, table: str, database: str | None = Non
         return load_block_stream(landing, table, progress, heights)
 
 
-STATUS_SQL = """
-with
-    current_blocks as (
-        select network, block_height, argMax(source, load_id) as source, argMax(event_count, load_id) as event_count,
-               max(loaded_at) as loaded_at
-        from {db}.blocks group by network, block_height
-    ),
-    loaded as (
-        select network, source, count() as blocks, min(block_height) as first_height, max(block_height) as last_height,
-               sum(event_count) as events, max(loaded_at) as last_load
-        from current_blocks group by network, source
-    ),
-    quarantined as (select network, source, count() as quarantined from {db}.quarantine group by network, source),
-    replaced as (select network, count() as replacements from {db}.block_replacements group by network)
-select network, source, blocks, first_height, last_height, events, last_load, quarantined, replacements
-from loaded full outer join quarantined using (network, source)
-left join replaced using (network)
-order by network, source
-"""
-
 STATUS_COLUMNS = ("network", "source", "blocks", "first_height", "last_height", "events", "last_load",
                   "quarantined", "replacements")
 
@@ -102,5 +84,5 @@ def status(client: Any, database: str | None = None) -> list[dict[str, Any]]:
     """What is loaded, per network and source."""
     db = checked_identifier(database or raw_database())
     ensure_schema(client, db)
-    rows = client.query(STATUS_SQL.replace("{db}", db)).result_rows
+    rows = client.query(statement("status", db=db)).result_rows
     return [dict(zip(STATUS_COLUMNS, row, strict=True)) for row in rows]

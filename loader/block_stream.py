@@ -16,50 +16,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from loader.landing import Landing, LineBatch, LoadSummary, sql
+from loader.batch import LineBatch, LoadSummary
+from loader.landing import Landing
 from loader.schema import checked_identifier
+from loader.statements import statement
 
 BATCH_BLOCKS = 50_000
-
-_POSITION = r"'^[0-9]+-([0-9]{1,9})$'"
-STAGE_FROM_TABLE = f"""
-insert into {{stage}} (line_no, source, location, raw, problem, block_height, block_hash, block_time, extrinsics, events)
-select
-    line_no, {{source:String}}, concat({{source:String}}, ':', toString(block_height)),
-    if(problem = '', '', formatRowNoNewline('JSONEachRow', block_height, block_hash, block_timestamp, `events.event_idx`,
-        `events.extrinsic_id`, `events.module_id`, `events.event_id`, `events.attributes`)),
-    problem, block_height, block_hash, fromUnixTimestamp64Milli(toInt64(block_timestamp), 'UTC'), [],
-    if(problem = '', arrayMap(i -> (
-        toUInt32(extract(`events.event_idx`[i], {_POSITION})),
-        extrinsic_indexes[i],
-        multiIf(isNotNull(extrinsic_indexes[i]), 'apply_extrinsic', first_extrinsic_event = 0 OR i < first_extrinsic_event,
-            'initialization', 'finalization'),
-        `events.module_id`[i], `events.event_id`[i], `events.attributes`[i]), arrayEnumerate(`events.event_idx`)), [])
-from (
-    select
-        {{first_line:UInt64}} + rowNumberInAllBlocks() as line_no, block_height, block_hash, block_timestamp,
-        `events.event_idx`, `events.extrinsic_id`, `events.module_id`, `events.event_id`, `events.attributes`,
-        arrayMap(x -> if(match(x, {_POSITION}), toUInt32OrNull(extract(x, {_POSITION})), NULL), `events.extrinsic_id`) as extrinsic_indexes,
-        arrayFirstIndex(x -> isNotNull(x), extrinsic_indexes) as first_extrinsic_event,
-        multiIf(
-            NOT match(block_hash, '^0x[0-9a-fA-F]+$'), 'block_hash is not a 0x-prefixed hex string',
-            NOT arrayAll(x -> match(x, {_POSITION}), `events.event_idx`), 'an event_idx is not HEIGHT-INDEX',
-            NOT arrayAll(x -> x = '' OR match(x, {_POSITION}), `events.extrinsic_id`), 'an extrinsic_id is not HEIGHT-INDEX',
-            NOT arrayAll(x -> isValidJSON(x), `events.attributes`), 'an attributes value is not JSON text',
-            NOT arrayAll(x -> match(x, '^[A-Za-z][A-Za-z0-9_]*$'), arrayConcat(`events.module_id`, `events.event_id`)),
-                'a module_id or event_id is not a name',
-            length(arrayDistinct(`events.event_idx`)) != length(`events.event_idx`), 'two events with the same event_idx',
-            '') as problem
-    from {{table}}
-    where block_height between {{low:UInt32}} and {{high:UInt32}}
-)
-"""
 
 
 def load_block_stream(landing: Landing, table: str, progress: Callable[[int], None] | None = None,
                       heights: tuple[int, int] | None = None) -> LoadSummary:
     """Copy the whole table, or only the rows of `heights` (low, high inclusive; `follow` uses it)."""
     qualified = qualified_table(table)
+    if not landing.client.command(f"exists table {qualified}"):
+        raise FileNotFoundError(f"{table}: no such table")
     summary = LoadSummary()
     if heights is None:
         if not landing.client.command(f"select count() from {qualified}"):
@@ -72,12 +42,13 @@ def load_block_stream(landing: Landing, table: str, progress: Callable[[int], No
 
         def fill(stage: str, start: int = start, end: int = end) -> None:
             landing.client.command(
-                sql(STAGE_FROM_TABLE, stage=stage, table=qualified),
+                statement("stage_block_stream", stage=stage, table=qualified),
                 parameters={"source": qualified, "first_line": start, "low": start, "high": end},
             )
 
         # A superseded duplicate row is quarantined by its location (table:height), without text.
-        summary.add(landing.land(LineBatch(b"", qualified, start, fill=fill, text_of=lambda _line: "")))
+        summary.add(landing.land(LineBatch(b"", qualified, start, fill=fill, text_of=lambda _line: "",
+                                             line_count=end - start + 1)))
         if progress:
             progress(end - start + 1)
     return summary

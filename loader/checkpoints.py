@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loader.schema import checked_identifier, ensure_schema
+from loader.statements import statement
 
 
 @dataclass(frozen=True)
@@ -37,22 +38,12 @@ class Checkpoints:
         ensure_schema(client, self.db)
 
     def current(self) -> Checkpoint | None:
-        rows = self.client.query(
-            f"select argMax(next_height, checkpoint_id), argMax(status, checkpoint_id), argMax(detail, checkpoint_id) "
-            f"from {self.db}.follow_checkpoints where network = {{network:String}} and source = {{source:String}} "
-            "having count() > 0",
-            parameters=self.key,
-        ).result_rows
+        rows = self.client.query(statement("checkpoint_current", db=self.db), parameters=self.key).result_rows
         return Checkpoint(int(rows[0][0]), str(rows[0][1]), str(rows[0][2])) if rows else None
 
     def save(self, next_height: int, status: str = "ok", detail: str = "", load_ids: Sequence[int] = ()) -> None:
-        # One follower per raw database (as for the loader), so max + 1 is a safe sequence.
         self.client.command(
-            f"insert into {self.db}.follow_checkpoints (checkpoint_id, network, source, next_height, status, detail, "
-            "load_ids, recorded_at) "
-            f"select (select max(checkpoint_id) from {self.db}.follow_checkpoints) + 1, {{network:String}}, "
-            "{source:String}, {next_height:UInt64}, {status:String}, {detail:String}, {load_ids:Array(UInt64)}, "
-            "now64(3, 'UTC')",
+            statement("checkpoint_save", db=self.db),
             parameters={**self.key, "next_height": next_height, "status": status, "detail": detail,
                         "load_ids": list(load_ids)},
         )

@@ -8,9 +8,10 @@
   substrate-loader follow --network NAME (FOLDER | DB.TABLE | --sidecar-url URL) [--once]
 
 The target is embedded chDB in $FLOWS_CHDB_PATH (default ./.chdb); a server with --url or
-FLOWS_TARGET=prod and CLICKHOUSE_HOST/PORT/USER/PASSWORD/SECURE. Exit status: 0 all loaded,
-1 something was quarantined (see the quarantine table), 2 an error stopped the load (also: another
-loader holds the raw database's writer lock; the message names it).
+FLOWS_TARGET=prod and CLICKHOUSE_HOST/PORT/USER/PASSWORD/SECURE. Exit status of `load`: 0 all
+loaded, 1 something was quarantined (see the quarantine table), 2 an error stopped the load (also:
+another loader holds the raw database's writer lock; the message names it), 130/143 stopped by
+SIGINT/SIGTERM (the batch in flight rolled back). See docs/loading.md.
 """
 
 from __future__ import annotations
@@ -18,21 +19,66 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from loader.networks import UnknownNetworkError
+from clickhouse_connect.driver.exceptions import DatabaseError
+
+EXIT_ERROR = 2
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (UnknownNetworkError, ValueError, FileNotFoundError, ConnectionError) as error:  # LoaderLocked too
-        print(f"substrate-loader: error: {error}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:  # `load` and `follow` stop cleanly on their own; the others just end
+        _say("interrupted")
+        return 130
+    except (ValueError, OSError) as error:  # bad input, missing files, LoaderLocked, unreachable servers
+        return _error(str(error))
+    except DatabaseError as error:  # the engine's message: its first line says what
+        return _error(f"ClickHouse: {str(error).strip().splitlines()[0]}")
+    except Exception as error:  # noqa: BLE001 - a bug: its traceback, and still the error status
+        traceback.print_exc()
+        return _error(f"unexpected {type(error).__name__}: {error}")
+
+
+def _error(message: str) -> int:
+    print(f"substrate-loader: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _at_least(kind: type[int] | type[float], least: float, what: str) -> Callable[[str], Any]:
+    """An argparse type: a number of `kind` of at least `least`."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not value >= least:  # NaN too
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+        return value
+
+    return parse
+
+
+positive = _at_least(int, 1, "a whole number of at least 1")
+not_negative = _at_least(int, 0, "a whole number, 0 or more")
+seconds = _at_least(float, 0, "a number of seconds, 0 or more")
+
+
+def output_file(text: str) -> Path:
+    """`generate`'s output: a known extension, in a folder that exists."""
+    path = Path(text)
+    if not path.name.endswith((".ndjson", ".ndjson.gz", ".ndjson.zst")):
+        raise argparse.ArgumentTypeError(f"{text}: the name must end with .ndjson, .ndjson.gz or .ndjson.zst")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: no such folder {str(path.parent)!r} (create it first)")
+    return path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--network", required=True)
     load.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="NDJSON file, Sidecar JSON file or folder")
     load.add_argument("--from-table", metavar="DB.TABLE", help="copy a block_stream table engine-side")
-    load.add_argument("--batch-mb", type=int, default=48, help="NDJSON batch size in MiB (default 48)")
+    load.add_argument("--batch-mb", type=positive, default=48, help="NDJSON batch size in MiB (default 48)")
     _add_target(load)
     load.set_defaults(run=_load)
 
@@ -68,17 +114,17 @@ def _parser() -> argparse.ArgumentParser:
     follow.add_argument("source", nargs="?", metavar="SOURCE",
                         help="a folder receiving NDJSON/Sidecar files, or a block_stream table DB.TABLE")
     follow.add_argument("--sidecar-url", metavar="URL", help="a Substrate API Sidecar endpoint instead of SOURCE")
-    follow.add_argument("--batch-blocks", type=int, default=1000, help="heights per batch (default 1000)")
+    follow.add_argument("--batch-blocks", type=positive, default=1000, help="heights per batch (default 1000)")
     follow.add_argument("--select", default="balance_transfers+", help="dbt selection run after each batch")
-    follow.add_argument("--interval", type=float, default=10.0, help="seconds between polls when caught up")
+    follow.add_argument("--interval", type=seconds, default=10.0, help="seconds between polls when caught up")
     follow.add_argument("--once", action="store_true", help="process what is available, then exit")
-    follow.add_argument("--from-height", type=int, help="first height when the source has no checkpoint yet")
-    follow.add_argument("--skip-gap", type=int, action="append", default=[], metavar="HEIGHT",
+    follow.add_argument("--from-height", type=not_negative, help="first height when the source has no checkpoint yet")
+    follow.add_argument("--skip-gap", type=not_negative, action="append", default=[], metavar="HEIGHT",
                         help="move past this missing height (recorded in the checkpoint); repeatable")
-    follow.add_argument("--retries", type=int, default=3, help="retries of a failing batch or request (default 3)")
-    follow.add_argument("--retry-delay", type=float, default=1.0, help="first backoff in seconds, doubling")
-    follow.add_argument("--concurrency", type=int, default=4, help="Sidecar requests in flight (default 4)")
-    follow.add_argument("--settle", type=float, default=2.0,
+    follow.add_argument("--retries", type=not_negative, default=3, help="retries of a failing batch or request (default 3)")
+    follow.add_argument("--retry-delay", type=seconds, default=1.0, help="first backoff in seconds, doubling")
+    follow.add_argument("--concurrency", type=positive, default=4, help="Sidecar requests in flight (default 4)")
+    follow.add_argument("--settle", type=seconds, default=2.0,
                         help="a folder's file counts as arrived when unchanged this long (default 2 s)")
     follow.add_argument("--project-dir", type=Path, help="dbt project (default: here, else the repository root)")
     follow.add_argument("--profiles-dir", type=Path, help="dbt profiles folder (default: the project dir)")
@@ -88,9 +134,9 @@ def _parser() -> argparse.ArgumentParser:
 
     gen = commands.add_parser("generate", help="write a deterministic SYNTHETIC block stream (canonical NDJSON)")
     gen.add_argument("--network", required=True)
-    gen.add_argument("--blocks", type=int, required=True)
+    gen.add_argument("--blocks", type=positive, required=True)
     gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument("out", type=Path, help="output file: .ndjson, .ndjson.gz or .ndjson.zst")
+    gen.add_argument("out", type=output_file, help="output file: .ndjson, .ndjson.gz or .ndjson.zst")
     gen.set_defaults(run=_generate)
     return parser
 
@@ -103,8 +149,10 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
 
 def _load(args: argparse.Namespace) -> int:
     from loader.api import load_files, load_table
+    from loader.batch_files import remove_stale_batch_files
     from loader.connection import connect
     from loader.networks import get_network
+    from loader.stopping import Stopped, stop_on_signals
 
     get_network(args.network)
     if bool(args.paths) == bool(args.from_table):
@@ -112,21 +160,34 @@ def _load(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
-    client = connect(args.url, args.chdb_path)
+    remove_stale_batch_files(_say)
     try:
-        with _progress(args.paths) as progress:
-            if args.from_table:
-                summary = load_table(client, args.network, args.from_table, args.database, progress)
-            else:
-                summary = load_files(client, args.network, args.paths, args.database, args.batch_mb << 20, progress)
-    finally:
-        client.close()
-    print(f"substrate-loader: {args.network}: {summary.line()}", file=sys.stderr)
+        with stop_on_signals():
+            client = connect(args.url, args.chdb_path)
+            try:
+                with _progress(args.paths) as progress:
+                    if args.from_table:
+                        summary = load_table(client, args.network, args.from_table, args.database, progress)
+                    else:
+                        summary = load_files(client, args.network, args.paths, args.database, args.batch_mb << 20,
+                                             progress)
+            finally:
+                client.close()
+    except Stopped as stopped:
+        _say(f"{args.network}: {stopped.describe()}")
+        return stopped.exit_code
+    _say(f"{args.network}: {summary.line()}")
+    for reason in summary.quarantined_whole:
+        _say(f"quarantined as a whole: {reason}")
     if summary.quarantined:
         print(f"substrate-loader: {summary.quarantined} record(s) quarantined: see the quarantine table "
               "(source, location file:line, raw_text, reason)", file=sys.stderr)
         return 1
     return 0
+
+
+def _say(message: str) -> None:
+    print(f"substrate-loader: {message}", file=sys.stderr, flush=True)
 
 
 @contextmanager

@@ -7,12 +7,14 @@ CLICKHOUSE_PASSWORD and CLICKHOUSE_SECURE.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import clickhouse_connect
+from clickhouse_connect.driver.exceptions import OperationalError
 
 from loader.schema import checked_identifier
 
@@ -28,7 +30,7 @@ def connect(url: str | None = None, chdb_path: str | Path | None = None) -> Any:
     if url:
         return _server_from_url(url)
     if os.environ.get("FLOWS_TARGET") == "prod":
-        return clickhouse_connect.get_client(
+        return _server(
             host=os.environ.get("CLICKHOUSE_HOST", "localhost"),
             port=int(os.environ.get("CLICKHOUSE_PORT", "8123")),
             username=os.environ.get("CLICKHOUSE_USER", "default"),
@@ -36,6 +38,9 @@ def connect(url: str | None = None, chdb_path: str | Path | None = None) -> Any:
             secure=os.environ.get("CLICKHOUSE_SECURE", "false").lower() in ("1", "true", "yes"),
         )
     path = Path(chdb_path or os.environ.get("FLOWS_CHDB_PATH") or DEFAULT_CHDB_PATH)
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"chDB data path {path} is a file, not a folder: give --chdb-path "
+                                 "(or FLOWS_CHDB_PATH) a folder, new or holding chDB data")
     path.mkdir(parents=True, exist_ok=True)
     try:
         return clickhouse_connect.get_client(interface="chdb", path=str(path.resolve()))
@@ -50,13 +55,29 @@ def _server_from_url(url: str) -> Any:
     parts = urlparse(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"--url must look like http://user:password@host:8123, not {url!r}")
-    return clickhouse_connect.get_client(
+    return _server(
         host=parts.hostname,
         port=parts.port or (8443 if parts.scheme == "https" else 8123),
         username=parts.username or "default",
         password=parts.password or "",
         secure=parts.scheme == "https",
     )
+
+
+def _server(host: str, port: int, username: str, password: str, secure: bool) -> Any:
+    driver_log = logging.getLogger("clickhouse_connect")
+    level = driver_log.level
+    driver_log.setLevel(logging.ERROR)  # its warning would repeat the error raised below
+    try:
+        return clickhouse_connect.get_client(host=host, port=port, username=username, password=password,
+                                             secure=secure)
+    except OperationalError as error:  # refused, no route, name unknown, timed out
+        cause: BaseException = error
+        while cause.__cause__ is not None or cause.__context__ is not None:
+            cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
+        raise ConnectionError(f"ClickHouse server {host}:{port} could not be reached: {cause}") from error
+    finally:
+        driver_log.setLevel(level)
 
 
 def is_embedded(client: Any) -> bool:

@@ -23,10 +23,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from loader.batch import LoadSummary
+from loader.batch_files import remove_stale_batch_files
 from loader.connection import DEFAULT_CHDB_PATH, connect, raw_database
 from loader.dbt_runner import DbtFailed, DbtSelection, default_project_dir
 from loader.follow_sources import Batch, FetchFailed, FolderSource, Poll, SidecarSource, TableSource
-from loader.landing import LoadSummary
 from loader.lock import holding
 from loader.networks import get_network
 from loader.sidecar_http import SidecarClient
@@ -41,6 +42,8 @@ class Source(Protocol):
     key: str
 
     def poll(self, batch_blocks: int) -> Poll: ...
+
+    def resumes_at(self) -> str: ...
 
 
 class Models(Protocol):
@@ -128,7 +131,8 @@ class Follower:
             fetch_seconds = time.perf_counter() - polled
             if not self._retrying(poll.batch.what, lambda batch=poll.batch: self._land(batch, fetch_seconds)):
                 return EXIT_FAILED
-        self.log(f"{self.source.key}: stopped by {self.stop.signal_name}; the checkpoint is consistent")
+        self.log(f"{self.source.key}: stopped by {self.stop.signal_name}; the checkpoint is consistent: "
+                 f"a re-run resumes {self.source.resumes_at()}")
         return EXIT_OK
 
     def _caught_up(self, poll: Poll) -> int:
@@ -176,6 +180,7 @@ class Follower:
             parts.append(f"{summary.skipped} already loaded")
         if summary.quarantined:
             parts.append(f"{summary.quarantined} quarantined")
+        parts.extend(f"quarantined as a whole: {reason}" for reason in summary.quarantined_whole)
         self.log(f"{self.options.network} {self.source.key} {batch.what}: {', '.join(parts)}; "
                  f"{heights / max(sum(seconds), 1e-6):.1f} blocks/s (fetch {fetch:.2f} s, load {load:.2f} s, dbt {dbt:.2f} s); "
                  f"{batch.lag}")
@@ -197,8 +202,6 @@ def follow_command(args: Any) -> int:
     get_network(args.network)
     if bool(args.source) == bool(args.sidecar_url):
         raise ValueError("give one source: SOURCE (a folder or a block_stream table DB.TABLE) or --sidecar-url URL")
-    if args.batch_blocks < 1 or args.retries < 0 or args.interval < 0:
-        raise ValueError("--batch-blocks must be at least 1, --retries and --interval not negative")
     database = args.database or raw_database()
     # dbt runs in this process against the same engine: its profile reads these variables.
     os.environ["FLOWS_RAW_DATABASE"] = database
@@ -206,6 +209,7 @@ def follow_command(args: Any) -> int:
     if os.environ.get("FLOWS_TARGET") != "prod":
         chdb_path = Path(args.chdb_path or os.environ.get("FLOWS_CHDB_PATH") or DEFAULT_CHDB_PATH).resolve()
         os.environ["FLOWS_CHDB_PATH"] = str(chdb_path)
+    remove_stale_batch_files(log)
     options = FollowOptions(args.network, args.batch_blocks, args.interval, args.once, args.retries, args.retry_delay)
     stop = StopFlag()
     with stop.installed():

@@ -21,6 +21,7 @@ from loader.landing import Landing, LoadSummary
 from loader.sidecar import _natural_key as natural_key
 from loader.sidecar import load_sidecar
 from loader.sidecar_http import Fetched, SidecarClient, SidecarError
+from loader.statements import statement
 
 Log = Callable[[str], None]
 
@@ -91,6 +92,9 @@ class HeightSource:
         raise NotImplementedError
 
     # the cursor
+    def resumes_at(self) -> str:
+        return f"at height {self.cursor}" if self.cursor is not None else "where the source starts"
+
     def poll(self, batch_blocks: int) -> Poll:
         if self.cursor is None:
             self.cursor = self.first_height()
@@ -151,9 +155,7 @@ class TableSource(HeightSource):
 
     def available(self, low: int, high: int) -> _Available:
         missing = self.client.query(
-            "select minOrNull(h) from (select arrayJoin(range({low:UInt64}, {high:UInt64} + 1)) as h) "
-            f"where h not in (select toUInt64(block_height) from {self.table} "
-            "where block_height between {low:UInt32} and {high:UInt32})",
+            statement("first_height_not_in_table", table=self.table),
             parameters={"low": low, "high": high},
         ).result_rows[0][0]
         last = high if missing is None else int(missing) - 1
@@ -267,6 +269,9 @@ class FolderSource:
         return Poll(Batch(f"files {names}", land, done, f"lag {len(pending) - len(take)} files"),
                     f"lag {len(pending)} files")
 
+    def resumes_at(self) -> str:
+        return "with the files of the folder not loaded yet (those loaded are listed in follow_files)"
+
     def _pending(self) -> list[_File]:
         newest = time.time() - self.settle
         found = []
@@ -294,10 +299,7 @@ class FolderSource:
                 return None
             start = int(low)
         return int(self.client.command(
-            f"with present as (select toUInt64(block_height) as h from {self.database}.blocks "
-            "where network = {network:String} and block_height >= {start:UInt64}) "
-            "select min(c) from (select {start:UInt64} as c union all select h + 1 from present) "
-            "where c not in (select h from present)",
+            statement("first_missing_height", db=self.database),
             parameters={"network": self.network, "start": start},
         ))
 
@@ -314,7 +316,21 @@ class FolderSource:
             return None
         if self._reported_gap != self.frontier:
             self.log(f"{self.key}: height {self.frontier} is missing from the files loaded so far ({above} blocks "
-                     "above it are loaded); the cursor waits there")
+                     f"above it are loaded){self._quarantined(self.frontier)}; the cursor waits there")
             self._reported_gap = self.frontier
         return self.frontier
+
+    def _quarantined(self, height: int) -> str:
+        """Where a quarantined block of this height came from and why, and how to see it ('' if none)."""
+        found = self.client.query(
+            statement("quarantined_height", db=self.database),
+            parameters={"network": self.network, "folder": f"{self.folder}/", "height": height},
+        ).result_rows
+        if not found:
+            return ""
+        location, reason = found[0]
+        quoted = "'" + location.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return (f": its block was quarantined at {location} ({reason}); see it with: select location, reason, "
+                f"raw_text from {self.database}.quarantine where location = {quoted}. A corrected file dropped "
+                "into the folder fills the gap")
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from clickhouse_connect.driver.exceptions import DatabaseError
 
+from loader.processes import is_running
 from loader.schema import checked_identifier
 
 LOCK_TABLE = "loader_lock"
@@ -63,13 +64,7 @@ class Holder:
             return False
         if self.pid == os.getpid():
             return self.token not in _own_tokens
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:  # alive, owned by another user
-            return False
-        return False
+        return not is_running(self.pid)
 
 
 def _log(message: str) -> None:

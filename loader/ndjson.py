@@ -1,27 +1,26 @@
 """Canonical NDJSON files (plain, .gz, .zst): cut into batches of whole lines, landed by the engine.
 
 Python only decompresses and cuts at newlines; parsing and checking happen in ClickHouse
-(landing.PARSED_FILL, or STAGE_FILL line by line). Memory stays bounded by the batch size whatever
-the file size.
+(loader/staging.py). Memory stays bounded by the batch size whatever the file size.
 """
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os
 import queue
 import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import BinaryIO
 
-import zstandard
-
-from loader.landing import BatchFiles, Landing, LineBatch, LoadSummary
+from loader.batch import LineBatch, LoadSummary
+from loader.batch_files import BatchFiles, batch_folder
+from loader.compressed import READ_ERRORS, decompressing, open_stream, read_up_to
+from loader.landing import Landing
 
 DEFAULT_BATCH_BYTES = 48 << 20
 FILE_PIECE_BYTES = 4 << 20  # read and written at a time when a batch goes to files
@@ -33,34 +32,33 @@ class NotABlockStream(ValueError):
     pass
 
 
-def open_stream(path: Path) -> BinaryIO:
-    """The decompressed bytes of a file, by extension."""
-    if path.name.endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return decompressing(path, path.open("rb"))
+class UnreadableRest(Exception):
+    """A file unreadable from `line` on (cut short or corrupt): every line before it was read."""
 
-
-def decompressing(path: Path, raw: BinaryIO) -> BinaryIO:
-    if path.name.endswith(".gz"):
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    if path.name.endswith(".zst"):
-        return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True, read_across_frames=True)  # type: ignore[return-value]
-    return raw
+    def __init__(self, line: int, tail: bytes, error: Exception):
+        super().__init__(f"unreadable from line {line} on: {error}")
+        self.line = line
+        self.tail = tail  # the bytes of `line` read before the error
+        self.error = error
 
 
 def batches(stream: BinaryIO, source: str, batch_bytes: int, to_files: bool,
             on_read: Callable[[], None] | None = None) -> Iterator[LineBatch]:
     """Batches of whole lines, numbered from 1 across the file: in memory, or (`to_files`, chDB) in
-    temporary files written piece by piece, so a batch never sits in memory whole."""
+    temporary files written piece by piece, so a batch never sits in memory whole. A read error
+    ends the batches at the last whole line before it and is raised as UnreadableRest."""
     lines = _Lines(stream, on_read)
     first_line = 1
     while batch := (lines.to_files if to_files else lines.in_memory)(batch_bytes, source, first_line):
         yield batch
         first_line += batch.line_count
+    if lines.error is not None:
+        raise UnreadableRest(first_line, lines.pending, lines.error)
 
 
 class _Lines:
-    """A stream read in pieces and handed on in runs of whole lines (a missing last line end added)."""
+    """A stream read in pieces and handed on in runs of whole lines (a missing last line end added,
+    unless a read error ended the stream: then that line is cut short and stays `pending`)."""
 
     def __init__(self, stream: BinaryIO, on_read: Callable[[], None] | None):
         self.stream = stream
@@ -68,18 +66,19 @@ class _Lines:
         self.pending = b""  # read, not handed on yet: the start of a line
         self.at_start = True
         self.ended = False
+        self.error: Exception | None = None
 
     def _read(self, size: int) -> None:
-        piece = _read_up_to(self.stream, size)
+        piece, self.error = read_up_to(self.stream, size)
         if self.at_start:  # a byte-order mark is not part of the first line
             piece, self.at_start = piece.removeprefix(UTF8_BOM), False
         if self.on_read:
             self.on_read()
-        if piece:
-            self.pending += piece
+        self.pending += piece
+        if piece and self.error is None:
             return
         self.ended = True
-        if self.pending and not self.pending.endswith(b"\n"):
+        if self.error is None and self.pending and not self.pending.endswith(b"\n"):
             self.pending += b"\n"
 
     def take(self, size: int, at_least_one: bool) -> bytes:
@@ -99,7 +98,7 @@ class _Lines:
     def to_files(self, batch_bytes: int, source: str, first_line: int) -> LineBatch | None:
         """The lines `in_memory` would batch, in two files split near the middle (the engine parses
         them side by side), written in pieces of FILE_PIECE_BYTES."""
-        folder = tempfile.mkdtemp(prefix="substrate-loader-")
+        folder = batch_folder()
         size, counts = 0, [0, 0]
         try:
             for number, limit in enumerate((max(batch_bytes // 2, 1), batch_bytes)):
@@ -113,7 +112,7 @@ class _Lines:
                         out.write(piece)
                         size += len(piece)
                         counts[number] += piece.count(b"\n")
-        except BaseException:  # e.g. a corrupt compressed file: the caller names the lines not loaded
+        except BaseException:  # a full disk, a signal: no batch files are left behind
             shutil.rmtree(folder, ignore_errors=True)
             raise
         if not size:
@@ -123,15 +122,6 @@ class _Lines:
             os.remove(os.path.join(folder, "1.ndjson"))
         return LineBatch(b"", source, first_line, file=BatchFiles(folder, counts[0]), size=size,
                          line_count=sum(counts))
-
-
-def _read_up_to(stream: BinaryIO, size: int) -> bytes:
-    """`size` bytes, or fewer at the end: decompressors may return short reads."""
-    parts, wanted = [], size
-    while wanted > 0 and (part := stream.read(wanted)):
-        parts.append(part)
-        wanted -= len(part)
-    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def prefetched(items: Iterator[LineBatch]) -> Iterator[LineBatch]:
@@ -153,6 +143,7 @@ def prefetched(items: Iterator[LineBatch]) -> Iterator[LineBatch]:
 
     worker = threading.Thread(target=produce, name="ndjson-prefetch", daemon=True)
     worker.start()
+    item: object = None
     try:
         while (item := ready.get()) is not end:
             if isinstance(item, BaseException):
@@ -160,6 +151,8 @@ def prefetched(items: Iterator[LineBatch]) -> Iterator[LineBatch]:
             yield item  # type: ignore[misc]
     finally:
         stop.set()
+        if isinstance(item, LineBatch) and item.file:  # stopped before it could land: its files go
+            item.file.remove()
         while worker.is_alive() or not ready.empty():  # let the reader finish; drop its files
             try:
                 item = ready.get(timeout=0.1)
@@ -185,28 +178,30 @@ def sniff(path: Path) -> None:
                     continue
                 if isinstance(value, dict) and "block_height" in value:
                     return
-    except (OSError, EOFError, zstandard.ZstdError):
-        return  # unreadable compressed data: the load itself quarantines it with the line it stopped at
+    except READ_ERRORS:
+        return  # unreadable data: the load itself quarantines it with the line it stopped at
     if seen:
         raise NotABlockStream(
-            f"{path}: not a block stream: none of its first {seen} lines is a JSON object with block_height "
+            f"not a block stream: none of its first {seen} lines is a JSON object with block_height "
             "(canonical NDJSON: one block per line, see README 'Loading blocks')"
         )
 
 
 def load_ndjson_file(landing: Landing, path: Path, batch_bytes: int = DEFAULT_BATCH_BYTES,
                      progress: Callable[[int], None] | None = None) -> LoadSummary:
+    """Land a file's blocks. A file that is not a block stream, or cannot be opened, is quarantined
+    as a whole; one unreadable from some line on lands every line before it and quarantines the rest."""
     summary = LoadSummary()
     source = str(path)
     try:
         sniff(path)
-    except NotABlockStream as error:
-        with open_stream(path) as stream:
-            head = stream.read(4096).decode("utf-8", "replace")
-        summary.quarantined += landing.quarantine_texts([(source, source, head, str(error))])
-        raise
-    batches_seen, next_line = 0, 1
-    with path.open("rb") as raw_file:
+        raw_file = path.open("rb")
+    except (NotABlockStream, OSError) as error:
+        reason = f"{path}: {error.strerror if isinstance(error, OSError) else error}"
+        summary.quarantined += landing.quarantine_texts([(source, source, _head(path), reason)])
+        summary.quarantined_whole.append(reason)
+        return summary
+    with raw_file:
         position = 0
 
         def on_read() -> None:
@@ -216,17 +211,26 @@ def load_ndjson_file(landing: Landing, path: Path, batch_bytes: int = DEFAULT_BA
                 progress(now - position)
                 position = now
 
-        stream = decompressing(path, raw_file)
+        incoming = prefetched(batches(decompressing(path, raw_file), source, batch_bytes, landing.embedded, on_read))
         try:
-            for batch in prefetched(batches(stream, source, batch_bytes, landing.embedded, on_read)):
-                batches_seen += 1
-                summary.add(landing.land(batch))
-                next_line = batch.first_line + batch.line_count
-        except (OSError, EOFError, zstandard.ZstdError) as error:
-            # A corrupt or truncated compressed file: what was read is loaded; the rest is named.
-            reason = f"{path}: could not read from line {next_line} on: {error}"
-            summary.quarantined += landing.quarantine_texts([(source, f"{source}:{next_line}", "", reason)])
-    if batches_seen == 0:
+            with closing(incoming):  # a stop or an error: the batches read ahead are dropped right away
+                for batch in incoming:
+                    summary.add(landing.land(batch))
+        except UnreadableRest as rest:
+            reason = (f"{path}: cut short or corrupt from line {rest.line} on ({rest.error}): the lines before it "
+                      f"are loaded; raw_text holds what could be read of line {rest.line}")
+            summary.quarantined += landing.quarantine_texts(
+                [(source, f"{source}:{rest.line}", rest.tail.decode("utf-8", "replace"), reason)])
+            return summary
+    if not summary.load_ids:
         summary.quarantined += landing.quarantine_texts([(source, source, "", "empty file: no blocks")])
     return summary
 
+
+def _head(path: Path) -> str:
+    """The start of a file refused as a whole, as its raw_text ('' if it cannot be read at all)."""
+    try:
+        with open_stream(path) as stream:
+            return read_up_to(stream, 4096)[0].decode("utf-8", "replace")
+    except OSError:
+        return ""

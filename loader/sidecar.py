@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from loader.landing import Landing, LineBatch, LoadSummary, dumps_exact, loads_exact, tsv_row
+from loader.batch import LineBatch, LoadSummary, tsv_row
+from loader.exact_json import dumps_exact, loads_exact
+from loader.landing import Landing
 
 BATCH_FILES = 2_000
 
@@ -110,43 +112,61 @@ def _integer(value: Any) -> Any:
 def load_sidecar(landing: Landing, paths: Iterable[Path], progress: Callable[[int], None] | None = None) -> LoadSummary:
     """Sidecar files, and folders of them."""
 
-    def texts() -> Iterator[tuple[str, str]]:
+    def texts() -> Iterator[tuple[str, bytes | OSError]]:
         for path in sidecar_files(paths):
-            text = path.read_text(encoding="utf-8", errors="replace")
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                yield str(path), error
+                continue
             if progress:
-                progress(len(text))
-            yield str(path), text
+                progress(len(data))
+            yield str(path), data
 
     return load_sidecar_texts(landing, texts())
 
 
-def load_sidecar_texts(landing: Landing, responses: Iterable[tuple[str, str]]) -> LoadSummary:
-    """Sidecar /blocks/{n} response texts with where each came from (a file, a URL), in order."""
+def load_sidecar_texts(landing: Landing, responses: Iterable[tuple[str, str | bytes | OSError]]) -> LoadSummary:
+    """Sidecar /blocks/{n} responses (text, the bytes of a file, or why a file could not be read)
+    with where each came from (a file, a URL), in order. One that is not a Sidecar block is
+    quarantined whole."""
     summary = LoadSummary()
     rows: list[str] = []
+    locations: list[str] = []
     texts: dict[int, str] = {}
     bad: list[tuple[str, str, str, str]] = []
 
     def flush() -> None:
         if rows:
-            batch = LineBatch("".join(rows).encode(), "sidecar", numbered=True, text_of=texts.__getitem__)
+            batch = LineBatch("".join(rows).encode(), "sidecar", numbered=True, text_of=texts.__getitem__,
+                              first_location=locations[0], last_location=locations[-1])
             summary.add(landing.land(batch))
             rows.clear()
+            locations.clear()
             texts.clear()
 
-    for line_no, (location, text) in enumerate(responses, 1):
+    for line_no, (location, response) in enumerate(responses, 1):
+        if isinstance(response, OSError):
+            bad.append((location, location, "", f"{location}: {response.strerror}"))
+            continue
+        text = response if isinstance(response, str) else response.decode("utf-8", "replace")
         try:
-            line = dumps_exact(canonical_block(loads_exact(text)))
+            line = dumps_exact(canonical_block(loads_exact(response)))
         except NotASidecarBlock as error:
             bad.append((location, location, text, f"{location}: {error}"))
+            continue
+        except UnicodeDecodeError as error:
+            bad.append((location, location, text, f"{location}: not UTF-8 text (byte {error.start})"))
             continue
         except ValueError as error:
             bad.append((location, location, text, f"{location}: invalid JSON: {error}"))
             continue
         texts[line_no] = text
         rows.append(tsv_row(line_no, location, location, line, text, exact=True))
+        locations.append(location)
         if len(rows) >= BATCH_FILES:
             flush()
     flush()
     summary.quarantined += landing.quarantine_texts(bad)
+    summary.quarantined_whole.extend(reason for *_, reason in bad)
     return summary

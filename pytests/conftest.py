@@ -16,6 +16,8 @@ from typing import Any
 import clickhouse_connect
 import pytest
 
+from loader.connection import connect
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -54,6 +56,14 @@ def chdb_path(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "chdb"
     path.mkdir()
     yield path
+
+
+@pytest.fixture
+def client(chdb_path: Path) -> Iterator[Any]:
+    """A loader client on the test's chDB folder (closed after the test)."""
+    c = connect(chdb_path=chdb_path)
+    yield c
+    c.close()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ Expected figures come from the deterministic generator (`generate`, fixed seeds)
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import time
@@ -20,12 +21,12 @@ import pytest
 from conftest import BIN, query
 from follow_support import (BLOCK_STREAM_DDL, Running, batch_lines, follow, follow_env, insert_block_stream,
                              write_atomically)
+from loader.batch import LoadSummary
 from loader.connection import connect
 from loader.dbt_runner import DbtFailed
-from loader.follow import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, Follower, FollowOptions, StopFlag
-from loader.follow_sources import Batch, Poll, TableSource
+from loader.follow import EXIT_FAILED, EXIT_GAP, EXIT_OK, EXIT_QUARANTINED, Follower, FollowOptions, StopFlag
+from loader.follow_sources import Batch, FolderSource, Poll, TableSource
 from loader.generate import generate
-from loader.landing import LoadSummary
 
 RAW = "substrate_raw"
 PROJECT = Path(__file__).parent / "data" / "follow" / "project"
@@ -301,6 +302,9 @@ class FakeSource:
 
         return Poll(Batch(what, lambda: self.summary, done, "lag 0 blocks (head 30)"))
 
+    def resumes_at(self) -> str:
+        return f"at height {10 * len(self.done) + 1}"
+
 
 class FakeDbt:
     """Fails its first `failures` runs; `on_run` is called at each run."""
@@ -363,7 +367,7 @@ def test_a_signal_during_a_batch_lets_it_finish_and_starts_no_other() -> None:
     loop, logged = follower(source, FakeDbt(on_run=lambda: stop._handle(signal.SIGTERM, None)), stop)
     assert loop.run() == EXIT_OK
     assert source.done == ["heights 1-10"]
-    assert logged[-1] == "fake: stopped by SIGTERM; the checkpoint is consistent"
+    assert logged[-1] == "fake: stopped by SIGTERM; the checkpoint is consistent: a re-run resumes at height 11"
 
 
 def test_a_source_that_cannot_be_read_is_retried_then_reported() -> None:
@@ -378,3 +382,61 @@ def test_a_source_that_cannot_be_read_is_retried_then_reported() -> None:
     assert logged == ["fake: poll failed (attempt 1/3): server gone; retrying in 0.0 s",
                       "fake: poll failed (attempt 2/3): server gone; retrying in 0.0 s",
                       "fake: poll FAILED after 3 attempt(s): server gone"]
+
+
+# ----- a folder's bad files ------------------------------------------------------------------------
+
+
+def follow_folder(chdb_path: Path, inbox: Path) -> tuple[int, list[str]]:
+    """One `--once` run over the folder, in this process, with no dbt selection to run."""
+    logged: list[str] = []
+    client = connect(chdb_path=chdb_path)
+    try:
+        options = FollowOptions("torus", once=True, retries=3, retry_delay=0)
+        source = FolderSource(client, "torus", RAW, inbox, 0, logged.append)
+        return Follower(client, source, FakeDbt(), options, StopFlag(), logged.append).run(), logged
+    finally:
+        client.close()
+
+
+def test_a_file_that_is_not_a_block_stream_is_quarantined_and_the_next_one_loads(tmp_path: Path,
+                                                                               chdb_path: Path) -> None:
+    lines = generated(tmp_path, "torus", 10, 2)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_atomically(inbox / "b.ndjson", lines, mtime=time.time() - 5)
+    garbage = inbox / "a.ndjson"
+    garbage.write_bytes(bytes(range(256)) * 8)  # no line of it a block
+    os.utime(garbage, (time.time() - 10, time.time() - 10))
+    code, logged = follow_folder(chdb_path, inbox)
+    assert code == EXIT_QUARANTINED, logged
+    reason = (f"{garbage.resolve()}: not a block stream: none of its first 9 lines is a JSON object with block_height "
+              "(canonical NDJSON: one block per line, see README 'Loading blocks')")
+    assert batch_lines("\n".join(logged)) == [
+        ("files a.ndjson", f"0 blocks, 0 events, - transfers, 1 quarantined, quarantined as a whole: {reason}"),
+        ("files b.ndjson", f"10 blocks, {events_in(lines)} events, - transfers"),
+    ], logged
+    assert not any("FAILED" in line or "failed" in line for line in logged)
+    assert query(chdb_path, f"select location, reason from {RAW}.quarantine") == [(str(garbage.resolve()), reason)]
+    assert query(chdb_path, f"select file_name from {RAW}.follow_files order by file_name") == [("a.ndjson",), ("b.ndjson",)]
+    assert query(chdb_path, f"select count() from {RAW}.blocks") == [(10,)]
+    assert follow_folder(chdb_path, inbox) == (EXIT_OK, [f"folder:{inbox.resolve()}: caught up (lag 0 files)"])
+
+
+def test_a_gap_left_by_a_quarantined_block_says_so_and_where_to_see_why(tmp_path: Path, chdb_path: Path) -> None:
+    lines = generated(tmp_path, "torus", 10, 2)
+    lines[3] = lines[3].replace('"block_hash":"0x', '"block_hash":"x', 1)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_atomically(inbox / "a.ndjson", lines, mtime=time.time() - 5)
+    code, logged = follow_folder(chdb_path, inbox)
+    assert code == EXIT_GAP, logged
+    path = inbox.resolve() / "a.ndjson"
+    bad_hash = json.loads(lines[3])["block_hash"]
+    assert logged[-2] == (
+        f"folder:{inbox.resolve()}: height {TORUS_FIRST + 3} is missing from the files loaded so far (6 blocks above "
+        f"it are loaded): its block was quarantined at {path}:4 (block_hash is not a 0x-prefixed hex string: "
+        f"{bad_hash}); see it with: select location, reason, raw_text from {RAW}.quarantine where location = "
+        f"'{path}:4'. A corrected file dropped into the folder fills the gap; the cursor waits there")
+    assert logged[-1] == (f"folder:{inbox.resolve()}: stopped at a gap: height {TORUS_FIRST + 3} is missing; "
+                          "lag 0 files")

@@ -5,29 +5,24 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-from collections.abc import Iterator
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+import zstandard
 
 from loader.api import load_files, load_table, status
+from loader.batch import LineBatch, number_lines
 from loader.cli import main
 from loader.connection import connect
 from loader.generate import generate
-from loader.landing import Landing, LineBatch, number_lines
+from loader.landing import Landing
 from loader.ndjson import batches
 
 DATA = Path(__file__).parent / "data" / "loader"
 BAD = DATA / "bad_lines.ndjson"
 DB = "substrate_raw"
-
-
-@pytest.fixture
-def client(chdb_path: Path) -> Iterator[Any]:
-    c = connect(chdb_path=chdb_path)
-    yield c
-    c.close()
 
 
 def rows(client: Any, sql: str, **parameters: Any) -> list[tuple[Any, ...]]:
@@ -203,7 +198,7 @@ def test_unknown_network_empty_file_and_non_block_file(chdb_path: Path, tmp_path
     assert main(["load", "--network", "torus", *target, str(empty)]) == 1
     csv = tmp_path / "accounts.ndjson"
     csv.write_text("address,balance\n5Cq...,100\n5Hg...,200\n")
-    assert main(["load", "--network", "torus", *target, str(csv)]) == 2
+    assert main(["load", "--network", "torus", *target, str(csv)]) == 1  # quarantined as a whole
     client = connect(chdb_path=chdb_path)
     try:
         assert rows(client, f"select network, location, reason from {DB}.quarantine order by location") == [
@@ -410,22 +405,40 @@ def test_status_reports_per_network_and_source(client: Any, tmp_path: Path) -> N
     assert report == {("kusama", str(path)): (10, 20_000_000, 20_000_009, made.events, 0), ("torus", str(BAD)): (3, 10, 24, 11, 13)}
 
 
-def test_truncated_gzip_loads_what_it_can_and_names_the_line(client: Any, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    whole = tmp_path / "whole.ndjson.gz"
-    generate("torus", 200, 3, whole)
-    cut = tmp_path / "cut.ndjson.gz"
-    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 2 // 3])
+def _readable_prefix(compressed: bytes, suffix: str) -> bytes:
+    """All a decompressor gives of data cut short, read another way than the loader reads it."""
+    if suffix == ".gz":
+        return zlib.decompressobj(wbits=31).decompress(compressed)
+    reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(compressed))  # ends quietly where data ends
+    return reader.read()
+
+
+@pytest.mark.parametrize("batch_bytes", [48 << 20, 1 << 20, 50_000], ids=["one batch", "1 MiB", "50 kB"])
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+def test_a_file_cut_short_lands_every_readable_line_and_quarantines_the_rest_once(
+        client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, batch_bytes: int) -> None:
+    whole = tmp_path / f"whole.ndjson{suffix}"
+    generate("torus", 400, 7, whole)
+    cut = tmp_path / f"cut.ndjson{suffix}"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 6 // 10])
+    readable = _readable_prefix(cut.read_bytes(), suffix)
+    lines, tail = readable.count(b"\n"), readable[readable.rfind(b"\n") + 1:]
+    assert 100 < lines < 400 and tail  # the cut falls inside a line
     batch_files = tmp_path / "batch-files"
     batch_files.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(batch_files))
-    summary = load_files(client, "torus", [cut], batch_bytes=50_000)
-    assert list(batch_files.iterdir()) == []  # the batch cut short by the error left no files behind
-    assert 0 < summary.blocks < 200
-    [(location, reason)] = rows(client, f"select location, reason from {DB}.quarantine")
-    assert location == f"{cut}:{summary.blocks + 1}"
-    assert reason.startswith(f"{cut}: could not read from line {summary.blocks + 1} on: ")
-    assert rows(client, f"select max(block_height) - min(block_height) + 1, count() from {DB}.blocks") == [(summary.blocks, summary.blocks)]
+    summary = load_files(client, "torus", [cut], batch_bytes=batch_bytes)
+    assert list(batch_files.iterdir()) == []
+    assert (summary.blocks, summary.quarantined) == (lines, 1)  # lines in = landed + quarantined
+    assert rows(client, f"select count(), min(block_height), max(block_height) from {DB}.blocks") == [
+        (lines, 1_200_000, 1_200_000 + lines - 1)]
+    error = ("Compressed file ended before the end-of-stream marker was reached" if suffix == ".gz"
+             else "zstd data ends inside a frame: the file is cut short")
+    assert rows(client, f"select location, reason, raw_text from {DB}.quarantine") == [
+        (f"{cut}:{lines + 1}", f"{cut}: cut short or corrupt from line {lines + 1} on ({error}): the lines before it "
+                               f"are loaded; raw_text holds what could be read of line {lines + 1}", tail.decode())]
+    again = load_files(client, "torus", [cut], batch_bytes=batch_bytes)  # the same record is not written twice
+    assert (again.blocks, again.skipped, table_counts(client)[3]) == (0, lines, 1)
 
 
 def test_in_memory_lines_with_a_byte_order_mark_file(client: Any, tmp_path: Path) -> None:
@@ -458,3 +471,29 @@ def test_cli_from_table_and_status(chdb_path: Path, capsys: pytest.CaptureFixtur
     assert out[0].split() == ["network", "source", "blocks", "first_height", "last_height", "events", "last_load",
                               "quarantined", "replacements"]
     assert out[1].split()[:6] == ["torus", "src.block_stream", "1", "7", "7", "1"]
+
+
+def test_every_sql_file_of_the_loader_is_package_data() -> None:
+    """The loader reads its SQL from loader/sql/ at run time: an installed package must carry it."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    loader = Path(__file__).resolve().parent.parent / "loader"
+    pyproject = tomllib.loads((loader.parent / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["loader"]
+    files = sorted(str(p.relative_to(loader)) for p in loader.rglob("*.sql"))
+    assert "schema.sql" in files and "sql/stage_parsed.sql" in files and "sql/parts/event_ok.sql" in files
+    assert [f for f in files if not any(fnmatch(f, pattern) and f.count("/") == pattern.count("/")
+                                        for pattern in patterns)] == []
+
+
+def test_zstd_frames_one_after_another_are_one_stream(client: Any, tmp_path: Path) -> None:
+    made = tmp_path / "made.ndjson"
+    generate("torus", 60, 2, made)
+    lines = made.read_bytes().splitlines(keepends=True)
+    joined = tmp_path / "frames.ndjson.zst"  # `cat a.zst b.zst c.zst`, the middle frame empty
+    joined.write_bytes(b"".join(zstandard.ZstdCompressor().compress(b"".join(part))
+                                for part in (lines[:25], [], lines[25:])))
+    summary = load_files(client, "torus", [joined], batch_bytes=100_000)
+    assert (summary.blocks, summary.quarantined) == (60, 0)
+    assert table_counts(client)[0] == 60

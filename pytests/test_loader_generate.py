@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from loader.cli import main
-from loader.generate import INITIAL_RETAIL_ACCOUNTS, StreamGenerator, generate, ss58
+from loader.generate import generate
 from loader.networks import get_network
+from loader.synthetic.accounts import INITIAL_RETAIL_ACCOUNTS, ss58
+from loader.synthetic.chain import StreamGenerator
 
 # Pinned counts for 40 blocks, seed 7: a change to the generator's mix shows up here.
 EXPECTED = {

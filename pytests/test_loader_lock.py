@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -24,13 +23,6 @@ GONE_PID = int(Path("/proc/sys/kernel/pid_max").read_text())
 BLOCK = (b'{"block_height": 7, "block_hash": "0x07", "block_timestamp": 1735689600000, "events": [{"index": 0, '
          b'"extrinsic_index": null, "phase": "finalization", "module_id": "Balances", "event_id": "Transfer", '
          b'"attributes": {"amount": 5}}]}\n')
-
-
-@pytest.fixture
-def client(chdb_path: Path) -> Iterator[Any]:
-    c = connect(chdb_path=chdb_path)
-    yield c
-    c.close()
 
 
 def plant_lock(client: Any, holder: Holder) -> None:

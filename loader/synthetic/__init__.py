@@ -1,0 +1,1 @@
+"""The synthetic chains `substrate-loader generate` writes (loader/generate.py)."""
