@@ -116,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     follow.add_argument("--sidecar-url", metavar="URL", help="a Substrate API Sidecar endpoint instead of SOURCE")
     follow.add_argument("--batch-blocks", type=positive, default=1000, help="heights per batch (default 1000)")
     follow.add_argument("--select", default="balance_transfers+", help="dbt selection run after each batch")
+    follow.add_argument("--exclude", help="dbt models left out of it (e.g. tag:graph_analytics)")
     follow.add_argument("--interval", type=seconds, default=10.0, help="seconds between polls when caught up")
     follow.add_argument("--once", action="store_true", help="process what is available, then exit")
     follow.add_argument("--from-height", type=not_negative, help="first height when the source has no checkpoint yet")

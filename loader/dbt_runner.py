@@ -62,10 +62,12 @@ class DbtSelection:
     """The models `--select` names, plus the table and incremental models upstream of them that read
     raw data (they must take in each batch too, or the selected ones would see nothing new)."""
 
-    def __init__(self, select: str, project_dir: Path, profiles_dir: Path | None = None):
+    def __init__(self, select: str, project_dir: Path, profiles_dir: Path | None = None,
+                 exclude: str | None = None):
         from dbt.cli.main import dbtRunner  # imported here: dbt takes a second to import
 
         self.select = select
+        self.exclude = exclude
         self.project = ["--project-dir", str(project_dir), "--profiles-dir",
                         str(profiles_dir or os.environ.get("DBT_PROFILES_DIR") or project_dir)]
         self.common = [*self.project, "--quiet"]  # the target comes from the profile (FLOWS_TARGET)
@@ -122,8 +124,10 @@ class DbtSelection:
         return list(getattr(self._node(unique_id).depends_on, "nodes", []))  # a seed depends on no node
 
     def _selected(self) -> list[str]:
-        listed = self._runner().invoke(["ls", "--select", self.select, "--resource-type", "model", "--output", "json",
-                                     "--output-keys", "unique_id", "--log-level", "none", *self.project])
+        excluded = ["--exclude", self.exclude] if self.exclude else []
+        listed = self._runner().invoke(["ls", "--select", self.select, *excluded, "--resource-type", "model",
+                                        "--output", "json", "--output-keys", "unique_id", "--log-level", "none",
+                                        *self.project])
         if not listed.success:
             raise ValueError(f"--select {self.select!r}: {listed.exception}")
         return [json.loads(line)["unique_id"] for line in listed.result]

@@ -225,7 +225,8 @@ def follow_command(args: Any) -> int:
                 else:
                     source = _local_source(args, client, database)
                 try:
-                    dbt = DbtSelection(args.select, args.project_dir or default_project_dir(), args.profiles_dir)
+                    dbt = DbtSelection(args.select, args.project_dir or default_project_dir(), args.profiles_dir,
+                                       args.exclude)
                 except DbtFailed as error:
                     raise ValueError(str(error)) from error
                 log(f"following {source.key} for {args.network}: batches of {args.batch_blocks} blocks, "
