@@ -266,7 +266,8 @@ def assert_exact_figures(chdb_path: Path) -> None:
     assert trends[date(2024, 2, 1)] == (d("2000000"), 7, d("285714.285714285714285714"),
                                         d("66670.166666666666666666"))  # (100 + 5 + 2000000) / 30
 
-    # Address analytics: system transfers (treasury -> C) left out; E, F and G vanished with their blocks.
+    # Address analytics: every transfer of an account, treasury -> C 50 included (and counted apart);
+    # the treasury itself is no address; E, F and G vanished with their blocks.
     address = rows(chdb_path, """
         select address, transfer_count, sent_count, received_count, self_transfer_count, sent_volume,
                received_volume, net_flow, fees_paid, unique_senders, unique_receivers, unique_counterparties,
@@ -284,20 +285,26 @@ def assert_exact_figures(chdb_path: Path) -> None:
         ("B", 4, 2, 2, 0, d("25"), d("110"), d("85"), d("0.25"), 2, 2, 2,
          at("2024-01-01 01:00:00"), at("2024-01-08 00:00:00"), at("2024-01-01 07:30:00"), at("2024-01-07 23:59:59.999"),
          3, 2, 1, 0, 1, 0, 2, 0, 0, d("12.5"), d("5"), d("20"), d("55"), d("10"), d("100"), "retail", 100, 103),
-        ("C", 3, 1, 2, 0, d("100"), d("5.5"), d("-94.5"), d("0"), 2, 1, 2,
+        ("C", 4, 1, 3, 0, d("100"), d("55.5"), d("-44.5"), d("0"), 3, 1, 3,
          at("2024-01-01 01:00:00"), at("2024-01-08 00:00:00"), at("2024-01-07 23:59:59.999"), at("2024-01-08 00:00:00"),
-         3, 2, 0, 0, 1, 0, 0, 1, 0, d("100"), d("100"), d("100"), d("2.75"), d("0.5"), d("5"), "retail", 100, 103),
+         3, 2, 1, 0, 1, 0, 0, 1, 0, d("100"), d("100"), d("100"), d("18.5"), d("0.5"), d("50"), "retail", 100, 103),
         ("D", 1, 1, 0, 0, d("2000000"), d("0"), d("-2000000"), d("0"), 0, 1, 1,
          at("2024-02-01 13:00:00"), at("2024-02-01 13:00:00"), at("2024-02-01 13:00:00"), None,
          1, 0, 0, 1, 0, 0, 0, 0, 1, d("2000000"), d("2000000"), d("2000000"), None, None, None, "whale", 105, 105),
     ]
     variances = rows(chdb_path, "select address, sent_amount_variance, received_amount_variance"
                                 " from substrate_flows.address_analytics where network = 'torus' order by address")
-    # A sent 10, 0.5, 1; B sent 20, 5 and received 10, 100; C received 0.5, 5; D received nothing
+    # A sent 10, 0.5, 1; B sent 20, 5 and received 10, 100; C received 0.5, 5, 50; D received nothing
     assert variances[0][1] == pytest.approx(float((d("101.25") - d("11.5") ** 2 / 3) / 3), rel=1e-12)
     assert variances[1][1:] == (56.25, 2025.0)
-    assert variances[2][1:] == (0.0, 5.0625)
+    assert variances[2][1:] == (0.0, 499.5)
     assert variances[3][1:] == (0.0, None)
+    # The part with a system counterparty: C's treasury award, nobody sent to the system.
+    assert rows(chdb_path, """
+        select address, received_from_system_count, received_from_system_volume, sent_to_system_count,
+               sent_to_system_volume
+        from substrate_flows.address_analytics where network = 'torus' and received_from_system_count > 0""") == [
+        ("C", 1, d("50"), 0, d("0"))]
     assert rows(chdb_path, "select address_type, count() from substrate_flows.address_analytics"
                            " where network = 'bittensor' group by address_type order by address_type") == [
         ("hub", 1), ("retail", 20)]
@@ -314,7 +321,7 @@ def assert_exact_figures(chdb_path: Path) -> None:
     assert rows(chdb_path, "select address, period_start, transfer_count from substrate_flows.address_activity_monthly"
                            " where network = 'torus' order by address, period_start") == [
         ("A", date(2024, 1, 1), 4), ("A", date(2024, 2, 1), 1), ("B", date(2024, 1, 1), 4),
-        ("C", date(2024, 1, 1), 3), ("D", date(2024, 2, 1), 1)]
+        ("C", date(2024, 1, 1), 4), ("D", date(2024, 2, 1), 1)]
     # Rolling windows end at Feb 1 13:00 (the last TOR transfer); 30 days reach back past Jan 7 23:59:59.999.
     assert rows(chdb_path, """
         select address, transfer_count_24h, received_volume_7d, sent_volume_30d, received_volume_30d,
@@ -322,6 +329,6 @@ def assert_exact_figures(chdb_path: Path) -> None:
         from substrate_flows.address_rolling_activity where network = 'torus' order by address""") == [
         ("A", 1, d("2000000"), d("0"), d("2000000"), 5),
         ("B", 0, d("0"), d("5"), d("100"), 4),
-        ("C", 0, d("0"), d("100"), d("5"), 3),
+        ("C", 0, d("0"), d("100"), d("5"), 4),
         ("D", 1, d("0"), d("2000000"), d("0"), 1),
     ]

@@ -81,34 +81,14 @@ binned_transfers as (
 {% endmacro %}
 
 {#
-  analytics_address_leg_ctes -> address_legs: each transfer seen from both ends, a 'sent' leg for
-  the sender and a 'received' leg for the receiver (a self-transfer gives both legs to one
-  address). Transfers with a system counterparty are left out unless var
-  analytics_include_system_counterparties is true; legs of the unknown account '' (legacy stake
-  events) are dropped, and counterparty is '' when the other side is unknown.
+  analytics_address_leg_ctes -> address_legs: each transfer seen from the accounts at its ends, a
+  'sent' leg for the sender and a 'received' leg for the receiver (a self-transfer gives both
+  legs to one address). A system counterparty ('treasury', 'staking', ...) is no address: it gets
+  no leg, and the account's leg says it traded with the system (is_system_counterparty). Legs of
+  the unknown account '' (legacy stake events) are dropped; counterparty is '' when unknown.
 #}
 {% macro analytics_address_leg_ctes(transfer_filter=none) %}
 {{ analytics_binned_transfer_ctes(transfer_filter) }},
-
-counted_transfers as (
-    select
-        network,
-        asset,
-        block_height,
-        block_time,
-        from_address,
-        to_address,
-        from_is_system,
-        to_is_system,
-        amount,
-        fee,
-        amount_bin,
-        _version
-    from binned_transfers
-    {% if not analytics_include_system() %}
-        where not from_is_system and not to_is_system
-    {% endif %}
-),
 
 address_legs as (
     select
@@ -117,7 +97,7 @@ address_legs as (
         leg.1 as address,
         leg.2 as direction,
         leg.3 as counterparty,
-        leg.4 as is_system_address,
+        leg.4 as is_system_counterparty,
         from_address = to_address as is_self_transfer,
         toDate(block_time, 'UTC') as activity_date,
         block_height,
@@ -126,12 +106,12 @@ address_legs as (
         fee,
         amount_bin,
         _version
-    from counted_transfers
+    from binned_transfers
     array join
         [
-            (from_address, 'sent', to_address, from_is_system),
-            (to_address, 'received', from_address, to_is_system)
+            (from_address, 'sent', to_address, to_is_system, from_is_system),
+            (to_address, 'received', from_address, from_is_system, to_is_system)
         ] as leg
-    where leg.1 != ''
+    where leg.1 != '' and not leg.5
 )
 {% endmacro %}

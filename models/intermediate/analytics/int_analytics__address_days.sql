@@ -1,6 +1,7 @@
 {%- set bins = analytics_amount_bin_names() -%}
-{%- set measures = ['is_system_address', 'transfer_count', 'sent_count', 'received_count',
-    'self_transfer_count', 'sent_volume', 'received_volume', 'fees_paid',
+{%- set measures = ['transfer_count', 'sent_count', 'received_count',
+    'self_transfer_count', 'sent_volume', 'received_volume', 'received_from_system_count',
+    'received_from_system_volume', 'sent_to_system_count', 'sent_to_system_volume', 'fees_paid',
     'sent_amount_square_sum', 'received_amount_square_sum', 'min_sent_amount', 'max_sent_amount',
     'min_received_amount', 'max_received_amount', 'night_transfer_count',
     'morning_transfer_count', 'afternoon_transfer_count', 'evening_transfer_count'] -%}
@@ -47,7 +48,7 @@ legs as (
         activity_date,
         direction,
         {{ analytics_address_key('counterparty') }} as counterparty_key,
-        is_system_address,
+        is_system_counterparty,
         is_self_transfer,
         -- the received leg of a self-transfer repeats its sent leg: count the transfer once
         not(direction = 'received' and is_self_transfer) as is_first_leg,
@@ -69,13 +70,17 @@ address_days as (
         asset,
         address,
         activity_date,
-        max(is_system_address) as is_system_address,
         countIf(is_first_leg) as transfer_count,
         countIf(direction = 'sent') as sent_count,
         countIf(direction = 'received') as received_count,
         countIf(direction = 'sent' and is_self_transfer) as self_transfer_count,
         sumIf(amount, direction = 'sent') as sent_volume,
         sumIf(amount, direction = 'received') as received_volume,
+        countIf(direction = 'received' and is_system_counterparty) as received_from_system_count,
+        sumIf(amount, direction = 'received' and is_system_counterparty)
+            as received_from_system_volume,
+        countIf(direction = 'sent' and is_system_counterparty) as sent_to_system_count,
+        sumIf(amount, direction = 'sent' and is_system_counterparty) as sent_to_system_volume,
         sumIf(fee, direction = 'sent') as fees_paid,
         {{ analytics_square_sum('amount', "direction = 'sent'") }} as sent_amount_square_sum,
         {{ analytics_square_sum('amount', "direction = 'received'") }}

@@ -11,7 +11,7 @@ select
     address,
     direction,
     counterparty,
-    is_system_address,
+    is_system_counterparty,
     is_self_transfer,
     activity_date,
     block_height,

@@ -1,6 +1,8 @@
 {%- set bins = analytics_amount_bin_names() -%}
-{%- set measures = ['is_system_address', 'transfer_count', 'sent_count', 'received_count',
-    'self_transfer_count', 'sent_volume', 'received_volume', 'net_flow', 'fees_paid',
+{%- set measures = ['transfer_count', 'sent_count', 'received_count',
+    'self_transfer_count', 'sent_volume', 'received_volume', 'received_from_system_count',
+    'received_from_system_volume', 'sent_to_system_count', 'sent_to_system_volume', 'net_flow',
+    'fees_paid',
     'unique_senders', 'unique_receivers', 'unique_counterparties', 'first_activity_at',
     'last_activity_at', 'first_sent_at', 'last_sent_at', 'first_received_at',
     'last_received_at', 'active_days', 'night_transfer_count', 'morning_transfer_count',
@@ -55,13 +57,16 @@ address_days as (
         asset,
         address,
         activity_date,
-        is_system_address,
         transfer_count,
         sent_count,
         received_count,
         self_transfer_count,
         sent_volume,
         received_volume,
+        received_from_system_count,
+        received_from_system_volume,
+        sent_to_system_count,
+        sent_to_system_volume,
         fees_paid,
         sent_amount_square_sum,
         received_amount_square_sum,
@@ -98,13 +103,16 @@ address_totals as (
         network,
         asset,
         address,
-        max(is_system_address) as is_system_address,
         sum(transfer_count) as transfer_count,
         sum(sent_count) as sent_count,
         sum(received_count) as received_count,
         sum(self_transfer_count) as self_transfer_count,
         sum(sent_volume) as sent_volume,
         sum(received_volume) as received_volume,
+        sum(received_from_system_count) as received_from_system_count,
+        sum(received_from_system_volume) as received_from_system_volume,
+        sum(sent_to_system_count) as sent_to_system_count,
+        sum(sent_to_system_volume) as sent_to_system_volume,
         sum(fees_paid) as fees_paid,
         sum(sent_amount_square_sum) as sent_amount_square_sum,
         sum(received_amount_square_sum) as received_amount_square_sum,
@@ -167,13 +175,16 @@ address_profiles as (
         address_totals.network,
         address_totals.asset,
         address_totals.address,
-        address_totals.is_system_address,
         address_totals.transfer_count,
         address_totals.sent_count,
         address_totals.received_count,
         address_totals.self_transfer_count,
         address_totals.sent_volume,
         address_totals.received_volume,
+        address_totals.received_from_system_count,
+        address_totals.received_from_system_volume,
+        address_totals.sent_to_system_count,
+        address_totals.sent_to_system_volume,
         address_totals.received_volume - address_totals.sent_volume as net_flow,
         address_totals.fees_paid,
         address_totals.unique_senders,
@@ -206,7 +217,6 @@ address_profiles as (
             'address_totals.received_amount_square_sum') }} as received_amount_variance,
         -- first matching rule wins
         multiIf(
-            address_totals.is_system_address, 'system',
             address_totals.unique_senders >= {{ threshold.exchange_min_counterparties }}
             and address_totals.unique_receivers >= {{ threshold.exchange_min_counterparties }}
             and address_totals.transfer_count >= {{ threshold.exchange_min_transfers }},
@@ -220,7 +230,7 @@ address_profiles as (
         address_totals.first_block,
         address_totals.last_block,
         address_totals._version
-    -- join_use_nulls = 0: an asset the seed does not list gets threshold_asset ''
+    -- join_use_nulls = 0: an asset without thresholds of its own gets threshold_asset ''
     from address_totals
     left join thresholds as asset_thresholds
         on address_totals.asset = asset_thresholds.threshold_asset
