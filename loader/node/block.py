@@ -43,6 +43,7 @@ class BlockDecodeError(ValueError):
     def __init__(self, height: int, reason: str):
         super().__init__(f"height {height}: {reason}")
         self.height = height
+        self.reason = reason
 
 
 _runtimes: dict[tuple[str, int], ChainRuntime] = {}  # per process: one per spec version
@@ -58,13 +59,19 @@ def runtime_for(chain: Chain, spec_version: int, metadata_file: Path) -> ChainRu
     return runtime
 
 
-def decode_lines(chain: Chain, metadata_dir: str, blocks: list[RawBlock]) -> list[str]:
-    """Canonical lines of the blocks (a worker task): each decoded with its own runtime's metadata."""
+def decode_lines(chain: Chain, metadata_dir: str, blocks: list[RawBlock]) -> tuple[list[str], tuple[int, str] | None]:
+    """Canonical lines of the blocks (a worker task), each decoded with its own runtime's metadata,
+    up to the first that fails: (lines, (its height, the reason))."""
     lines = []
     for raw in blocks:
-        runtime = runtime_for(chain, raw.spec_version, Path(metadata_dir) / f"{raw.spec_version}.hex")
-        lines.append(canonical_line(raw, runtime, chain))
-    return lines
+        try:
+            runtime = runtime_for(chain, raw.spec_version, Path(metadata_dir) / f"{raw.spec_version}.hex")
+            lines.append(canonical_line(raw, runtime, chain))
+        except BlockDecodeError as error:
+            return lines, (error.height, error.reason)
+        except Exception as error:  # noqa: BLE001 - e.g. metadata the library cannot read
+            return lines, (raw.height, f"spec {raw.spec_version}'s metadata: {type(error).__name__}: {error}")
+    return lines, None
 
 
 def canonical_line(raw: RawBlock, runtime: ChainRuntime, chain: Chain) -> str:
