@@ -287,11 +287,12 @@ class FakeNode:
             self._http.shutdown()
             self._http.server_close()
             self._http = None
-        if self._loop and self._stopped:
+        if self._loop and self._stopped and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._stopped.set)
         if self._thread:
             self._thread.join(10)
             self._thread = None
+        self._loop = None
 
     def __enter__(self) -> FakeNode:
         return self.start()

@@ -93,13 +93,14 @@ def fetch_command(args: Any) -> int:
     """`substrate-loader fetch` (arguments in loader/cli.py)."""
     get_network(args.network)
     check_url(args.node)
-    if args.concurrency < 1:
-        raise ValueError("--concurrency must be at least 1")
+    if args.concurrency < 1 or args.retries < 0:
+        raise ValueError("--concurrency must be at least 1, --retries not negative")
     database = args.database or raw_database()
     client = connect(args.url, args.chdb_path)
     try:
         ensure_schema(client, database)
-        with holding(client, database), NodeReader(args.node, args.concurrency, log=log) as reader:
+        with holding(client, database), NodeReader(args.node, args.concurrency, retries=args.retries,
+                                                    retry_delay=args.retry_delay, log=log) as reader:
             head = reader.finalized_head()
             high = head if args.to is None else args.to
             if high > head:

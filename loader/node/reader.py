@@ -15,6 +15,7 @@ import asyncio
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Coroutine, Sequence
@@ -66,7 +67,8 @@ class NodeReader:
         self._metadata_dir = Path(tempfile.mkdtemp(prefix="substrate-loader-metadata-"))
         self._specs: dict[int, asyncio.Future[None]] = {}
         count = worker_count() if workers is None else workers
-        self._pool = ProcessPoolExecutor(count, mp_context=_worker_context()) if count > 0 else None
+        self._pool = (ProcessPoolExecutor(count, mp_context=_worker_context(), initializer=_ignore_interrupts)
+                      if count > 0 else None)
         try:
             self.chain = self._run(self._chain())
         except BaseException:
@@ -209,6 +211,11 @@ class NodeReader:
                 pending.exception()  # retrieved: the caller gets the error itself
                 raise
         await pending
+
+
+def _ignore_interrupts() -> None:
+    """A Ctrl-C reaches the whole process group: the reader's owner decides, the workers go on."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker_context() -> Any:
