@@ -157,7 +157,9 @@ class Behaviour:
     missing: set[int] = field(default_factory=set)  # no hash for these heights (unknown to this node)
     pruned: set[int] = field(default_factory=set)  # body known, state discarded (a non-archive node)
     drop_after: int | None = None  # close the connection once this many more requests have come
+    unreachable: set[int] = field(default_factory=set)  # asking for these heights' hash closes the connection
     calls: Counter[str] = field(default_factory=Counter)
+    connections: int = 0
 
 
 class FakeNode:
@@ -258,7 +260,12 @@ class FakeNode:
             return f'{{"jsonrpc":"2.0","id":{ident},"error":{json.dumps(error)}}}'
         return f'{{"jsonrpc":"2.0","id":{ident},"result":{result}}}'
 
-    def _should_drop(self) -> bool:
+    def _should_drop(self, text: str) -> bool:
+        """Whether to close the connection instead of answering this request."""
+        request = json.loads(text)
+        if isinstance(request, dict) and request.get("method") == "chain_getBlockHash" and request.get("params"):
+            if int(request["params"][0]) in self.behaviour.unreachable:
+                return True
         with self._lock:
             if self.behaviour.drop_after is None:
                 return False
@@ -313,9 +320,10 @@ class FakeNode:
             server.close()
 
     async def _connection(self, connection: ws_server.ServerConnection) -> None:
+        self.behaviour.connections += 1
         try:
             async for message in connection:
-                if self._should_drop():
+                if self._should_drop(str(message)):
                     connection.transport.abort()
                     return
                 await connection.send(self.respond(str(message)))
@@ -334,7 +342,7 @@ def _http_handler(node: FakeNode) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            if node._should_drop():
+            if node._should_drop(body.decode()):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
             answer = node.respond(body.decode()).encode()
