@@ -96,12 +96,13 @@ def recorded_blocks(folder: Path = RECORDED) -> list[Block]:
     return blocks
 
 
-def replayed_chain(template: Block, first_height: int, count: int) -> list[Block]:
-    """`count` copies of a recorded block at consecutive heights, each header's number and parent hash
-    rewritten so that they chain: real bodies and events, for benchmarks that need many blocks."""
+def replayed_chain(templates: Sequence[Block], first_height: int, count: int) -> list[Block]:
+    """`count` copies of recorded blocks (taken in turn) at consecutive heights, each header's number and
+    parent hash rewritten so that they chain: real bodies and events, for benchmarks that need many."""
     chain: list[Block] = []
-    parent = template.parent_hash
+    parent = templates[0].parent_hash
     for height in range(first_height, first_height + count):
+        template = templates[(height - first_height) % len(templates)]
         block = replace(template, header={**template.header, "number": height, "parentHash": parent})
         parent = block.hash()
         chain.append(block)

@@ -219,8 +219,6 @@ def _ignore_interrupts() -> None:
 
 
 def _worker_context() -> Any:
-    """Workers forked from a clean server process (never from this one, which runs threads and the
-    engine), with the decoding modules imported once there."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["loader.node.block"])
-    return context
+    """Workers started fresh (never forked from this process, which runs threads and the engine);
+    they are this process's children, so its CPU time includes theirs."""
+    return multiprocessing.get_context("spawn")
