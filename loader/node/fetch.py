@@ -112,7 +112,12 @@ def fetch_command(args: Any) -> int:
                 if loaded is None:
                     raise ValueError(f"nothing of {args.network} is loaded yet: give --from for the first height")
                 low = loaded + 1
-            start = first_unloaded(client, args.network, database, low, high) if low <= high else None
+            if low > high:
+                if args.from_height is not None:
+                    raise ValueError(f"--from {low} is above the last height {high}")
+                log(f"{args.network}: nothing new: loaded up to {low - 1}, the finalized head is {head}")
+                return EXIT_OK
+            start = first_unloaded(client, args.network, database, low, high)
             if start is None:
                 log(f"{args.network}: heights {low}-{high} are loaded already (finalized head {head})")
                 return EXIT_OK

@@ -105,7 +105,10 @@ class NodeReader:
     # ----- on the loop ---------------------------------------------------------------------------
 
     def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+        try:
+            return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+        except RpcError as error:  # a node that does not answer what every node answers
+            raise NodeUnavailable(f"node {self.url}: {error}") from error
 
     async def _chain(self) -> Chain:
         name = await self._rpc.call("system_chain")
@@ -170,6 +173,9 @@ class NodeReader:
                 raise BlockUnavailable(height, f"the node answered an error: {error}") from error
             except NodeUnavailable as error:
                 raise BlockUnavailable(height, str(error)) from error
+            except (KeyError, TypeError, ValueError) as error:  # an answer that is not what a node sends
+                raise BlockUnavailable(height, f"unexpected answer from the node: {type(error).__name__}: {error}"
+                                       ) from error
 
     async def _fetch(self, height: int) -> RawBlock:
         digest = await self._rpc.call("chain_getBlockHash", [height])
