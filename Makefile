@@ -53,6 +53,7 @@ docs: venv
 
 bench: venv
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.bench_node
 
 clean:
 	rm -rf target logs .chdb data/sample

@@ -5,7 +5,8 @@
   substrate-loader generate --network NAME --blocks N --seed S OUT
   substrate-loader status
   substrate-loader unlock                                  clear the writer lock a stopped loader left
-  substrate-loader follow --network NAME (FOLDER | DB.TABLE | --sidecar-url URL) [--once]
+  substrate-loader fetch --network NAME --node URL [--from H] [--to H]   finalized blocks of a node
+  substrate-loader follow --network NAME (FOLDER | DB.TABLE | --sidecar-url URL | --node URL) [--once]
 
 The target is embedded chDB in $FLOWS_CHDB_PATH (default ./.chdb); a server with --url or
 FLOWS_TARGET=prod and CLICKHOUSE_HOST/PORT/USER/PASSWORD/SECURE. Exit status of `load`: 0 all
@@ -94,6 +95,20 @@ def _parser() -> argparse.ArgumentParser:
     _add_target(load)
     load.set_defaults(run=_load)
 
+    fetch = commands.add_parser("fetch", help="land finalized blocks read from a node (ws://, wss://, http(s)://)",
+                                description="Read finalized blocks from a node's JSON-RPC endpoint, decode each "
+                                            "with its runtime's metadata and land them. See docs/loading.md.")
+    fetch.add_argument("--network", required=True)
+    fetch.add_argument("--node", required=True, metavar="URL", help="ws://host:9944, wss://…, http(s)://…")
+    fetch.add_argument("--from", dest="from_height", type=int, metavar="H",
+                       help="first height (default: after the network's highest loaded block)")
+    fetch.add_argument("--to", type=int, metavar="H", help="last height (default: the finalized head)")
+    fetch.add_argument("--concurrency", type=int, default=16, help="blocks in flight (default 16)")
+    fetch.add_argument("--retries", type=int, default=5, help="reconnects per request (default 5)")
+    fetch.add_argument("--retry-delay", type=float, default=0.5, help="first backoff in seconds, doubling")
+    _add_target(fetch)
+    fetch.set_defaults(run=_fetch)
+
     show = commands.add_parser("status", help="what is loaded, per network and source")
     _add_target(show)
     show.set_defaults(run=_status)
@@ -114,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     follow.add_argument("source", nargs="?", metavar="SOURCE",
                         help="a folder receiving NDJSON/Sidecar files, or a block_stream table DB.TABLE")
     follow.add_argument("--sidecar-url", metavar="URL", help="a Substrate API Sidecar endpoint instead of SOURCE")
+    follow.add_argument("--node", metavar="URL", help="a node's JSON-RPC endpoint (ws://, http://) instead of SOURCE")
     follow.add_argument("--batch-blocks", type=positive, default=1000, help="heights per batch (default 1000)")
     follow.add_argument("--select", default="balance_transfers+", help="dbt selection run after each batch")
     follow.add_argument("--exclude", help="dbt models left out of it (e.g. tag:graph_analytics)")
@@ -124,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="move past this missing height (recorded in the checkpoint); repeatable")
     follow.add_argument("--retries", type=not_negative, default=3, help="retries of a failing batch or request (default 3)")
     follow.add_argument("--retry-delay", type=seconds, default=1.0, help="first backoff in seconds, doubling")
-    follow.add_argument("--concurrency", type=positive, default=4, help="Sidecar requests in flight (default 4)")
+    follow.add_argument("--concurrency", type=positive, default=4, help="Sidecar requests or node blocks in flight (default 4)")
     follow.add_argument("--settle", type=seconds, default=2.0,
                         help="a folder's file counts as arrived when unchanged this long (default 2 s)")
     follow.add_argument("--project-dir", type=Path, help="dbt project (default: here, else the repository root)")
@@ -239,6 +255,12 @@ def _unlock(args: argparse.Namespace) -> int:
         client.close()
     print(f"{database}: " + (f"writer lock of {holder.describe()} cleared" if holder else "no writer lock held"))
     return 0
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from loader.node.fetch import fetch_command
+
+    return fetch_command(args)
 
 
 def _follow(args: argparse.Namespace) -> int:

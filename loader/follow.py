@@ -27,9 +27,10 @@ from loader.batch import LoadSummary
 from loader.batch_files import remove_stale_batch_files
 from loader.connection import DEFAULT_CHDB_PATH, connect, raw_database
 from loader.dbt_runner import DbtFailed, DbtSelection, default_project_dir
-from loader.follow_sources import Batch, FetchFailed, FolderSource, Poll, SidecarSource, TableSource
+from loader.follow_sources import Batch, FetchFailed, FolderSource, NodeSource, Poll, SidecarSource, TableSource
 from loader.lock import holding
 from loader.networks import get_network
+from loader.node.reader import NodeReader
 from loader.sidecar_http import SidecarClient
 
 EXIT_OK, EXIT_QUARANTINED, EXIT_FAILED, EXIT_GAP = 0, 1, 3, 4
@@ -200,8 +201,9 @@ class Follower:
 def follow_command(args: Any) -> int:
     """`substrate-loader follow` (arguments in loader/cli.py)."""
     get_network(args.network)
-    if bool(args.source) == bool(args.sidecar_url):
-        raise ValueError("give one source: SOURCE (a folder or a block_stream table DB.TABLE) or --sidecar-url URL")
+    if [bool(args.source), bool(args.sidecar_url), bool(args.node)].count(True) != 1:
+        raise ValueError("give one source: SOURCE (a folder or a block_stream table DB.TABLE), --sidecar-url URL "
+                         "or --node URL")
     database = args.database or raw_database()
     # dbt runs in this process against the same engine: its profile reads these variables.
     os.environ["FLOWS_RAW_DATABASE"] = database
@@ -214,7 +216,8 @@ def follow_command(args: Any) -> int:
     stop = StopFlag()
     with stop.installed():
         client = connect(None, chdb_path)
-        sidecar = None
+        sidecar: SidecarClient | None = None
+        node: NodeReader | None = None
         try:
             with holding(client, database):  # the writer of this raw database for the whole run
                 if args.sidecar_url:
@@ -222,6 +225,10 @@ def follow_command(args: Any) -> int:
                                             on_retry=log)
                     source: Source = SidecarSource(client, args.network, database, sidecar, args.from_height,
                                                    args.skip_gap, log)
+                elif args.node:
+                    node = NodeReader(args.node, args.concurrency, retries=args.retries, retry_delay=args.retry_delay,
+                                      log=log)
+                    source = NodeSource(client, args.network, database, node, args.from_height, args.skip_gap, log)
                 else:
                     source = _local_source(args, client, database)
                 try:
@@ -238,6 +245,8 @@ def follow_command(args: Any) -> int:
         finally:
             if sidecar:
                 sidecar.close()
+            if node:
+                node.close()
             client.close()
 
 

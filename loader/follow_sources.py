@@ -18,6 +18,9 @@ from loader.api import is_sidecar, load_files, load_sidecar_responses, load_tabl
 from loader.block_stream import qualified_table
 from loader.checkpoints import Checkpoints, LoadedFile
 from loader.landing import Landing, LoadSummary
+from loader.node.fetch import land_lines, source_of
+from loader.node.reader import NodeReader
+from loader.node.rpc import NodeUnavailable
 from loader.sidecar import _natural_key as natural_key
 from loader.sidecar import load_sidecar
 from loader.sidecar_http import Fetched, SidecarClient, SidecarError
@@ -181,7 +184,7 @@ class SidecarSource(HeightSource):
             parameters={"network": self.network},
         ).result_rows[0]
         if not loaded[0]:
-            raise ValueError(f"nothing of {self.network} is loaded yet: give --from-height for the first Sidecar height")
+            raise ValueError(f"nothing of {self.network} is loaded yet: give --from-height for the first height")
         return int(loaded[1]) + 1
 
     def head(self) -> int | None:
@@ -201,6 +204,35 @@ class SidecarSource(HeightSource):
     def land(self, low: int, high: int, payload: Any) -> LoadSummary:
         return load_sidecar_responses(self.client, self.network, [(url, text) for _height, url, text in payload],
                                       self.database)
+
+
+class NodeSource(HeightSource):
+    """A node's JSON-RPC endpoint: finalized blocks, read and decoded by loader/node/reader.py."""
+
+    def __init__(self, client: Any, network: str, database: str, reader: NodeReader, from_height: int | None,
+                 skip_gaps: Sequence[int], log: Log):
+        self.reader = reader
+        self.key = source_of(reader.url)
+        super().__init__(client, network, database, from_height, skip_gaps, log)
+
+    first_height = SidecarSource.first_height  # after what is loaded for the network
+
+    def head(self) -> int | None:
+        try:
+            return self.reader.finalized_head()
+        except NodeUnavailable as error:
+            raise FetchFailed(str(error)) from error
+
+    def available(self, low: int, high: int) -> _Available:
+        read = self.reader.read(range(low, high + 1))
+        if read.lines:  # land what came; the height that stopped the read is met by the next poll
+            return _Available(read.lines[-1][0], read.lines)
+        if read.failed is not None and not getattr(read.failed, "missing", False):
+            raise FetchFailed(str(read.failed))
+        return _Available(None)
+
+    def land(self, low: int, high: int, payload: Any) -> LoadSummary:
+        return land_lines(self.client, self.network, payload, self.key, self.database)
 
 
 # ----- a folder receiving files -------------------------------------------------------------------
