@@ -60,6 +60,13 @@ def load_lines(client: Any, network: str, ndjson: bytes, source: str, database: 
         return landing.land(LineBatch(ndjson if ndjson.endswith(b"\n") else ndjson + b"\n", source))
 
 
+def load_sidecar_files(client: Any, network: str, paths: Sequence[Path], database: str | None = None) -> LoadSummary:
+    """Sidecar block files, landed together as one batch (one block each)."""
+    get_network(network)
+    with Landing(client, network, database or raw_database()) as landing:
+        return load_sidecar(landing, list(paths))
+
+
 def load_sidecar_responses(client: Any, network: str, responses: Sequence[tuple[str, str]],
                            database: str | None = None) -> LoadSummary:
     """Sidecar /blocks/{n} response texts (location, text), e.g. fetched over HTTP by a follower."""

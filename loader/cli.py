@@ -100,12 +100,12 @@ def _parser() -> argparse.ArgumentParser:
                                             "with its runtime's metadata and land them. See docs/loading.md.")
     fetch.add_argument("--network", required=True)
     fetch.add_argument("--node", required=True, metavar="URL", help="ws://host:9944, wss://…, http(s)://…")
-    fetch.add_argument("--from", dest="from_height", type=int, metavar="H",
+    fetch.add_argument("--from", dest="from_height", type=not_negative, metavar="H",
                        help="first height (default: after the network's highest loaded block)")
-    fetch.add_argument("--to", type=int, metavar="H", help="last height (default: the finalized head)")
-    fetch.add_argument("--concurrency", type=int, default=16, help="blocks in flight (default 16)")
-    fetch.add_argument("--retries", type=int, default=5, help="reconnects per request (default 5)")
-    fetch.add_argument("--retry-delay", type=float, default=0.5, help="first backoff in seconds, doubling")
+    fetch.add_argument("--to", type=not_negative, metavar="H", help="last height (default: the finalized head)")
+    fetch.add_argument("--concurrency", type=positive, default=16, help="blocks in flight (default 16)")
+    fetch.add_argument("--retries", type=not_negative, default=5, help="reconnects per request (default 5)")
+    fetch.add_argument("--retry-delay", type=seconds, default=0.5, help="first backoff in seconds, doubling")
     _add_target(fetch)
     fetch.set_defaults(run=_fetch)
 
@@ -117,14 +117,14 @@ def _parser() -> argparse.ArgumentParser:
                                  description="Clear the writer lock (table loader_lock) that a loader stopped on "
                                              "another host or a lost connection left. Refused while its holder's pid "
                                              "still runs on this host (--force: that pid is another program now). "
-                                             "See README 'Loading blocks'.")
+                                             "See docs/loading.md.")
     unlock.add_argument("--force", action="store_true", help="clear it even though its pid runs on this host")
     _add_target(unlock)
     unlock.set_defaults(run=_unlock)
 
     follow = commands.add_parser("follow", help="keep the raw tables and dbt marts current with a block source",
                                  description="Follow a block source: land each new batch, run the dbt selection, "
-                                             "checkpoint, repeat. See README 'Following a chain'.")
+                                             "checkpoint, repeat. See docs/loading.md.")
     follow.add_argument("--network", required=True)
     follow.add_argument("source", nargs="?", metavar="SOURCE",
                         help="a folder receiving NDJSON/Sidecar files, or a block_stream table DB.TABLE")
@@ -145,8 +145,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="a folder's file counts as arrived when unchanged this long (default 2 s)")
     follow.add_argument("--project-dir", type=Path, help="dbt project (default: here, else the repository root)")
     follow.add_argument("--profiles-dir", type=Path, help="dbt profiles folder (default: the project dir)")
-    follow.add_argument("--chdb-path", help="chDB data folder (default $FLOWS_CHDB_PATH or ./.chdb)")
-    follow.add_argument("--database", help="raw database (default $FLOWS_RAW_DATABASE or substrate_raw)")
+    _add_target(follow)
     follow.set_defaults(run=_follow)
 
     gen = commands.add_parser("generate", help="write a deterministic SYNTHETIC block stream (canonical NDJSON)")
@@ -164,10 +163,16 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database", help="raw database (default $FLOWS_RAW_DATABASE or substrate_raw)")
 
 
+def _target(args: argparse.Namespace) -> Any:
+    """The target of the command's --url, --chdb-path and --database, resolved once."""
+    from loader.connection import Target
+
+    return Target.resolve(args.url, args.chdb_path, args.database)
+
+
 def _load(args: argparse.Namespace) -> int:
     from loader.api import load_files, load_table
     from loader.batch_files import remove_stale_batch_files
-    from loader.connection import connect
     from loader.networks import get_network
     from loader.stopping import Stopped, stop_on_signals
 
@@ -180,14 +185,15 @@ def _load(args: argparse.Namespace) -> int:
     remove_stale_batch_files(_say)
     try:
         with stop_on_signals():
-            client = connect(args.url, args.chdb_path)
+            target = _target(args)
+            client = target.connect()
             try:
                 with _progress(args.paths) as progress:
                     if args.from_table:
-                        summary = load_table(client, args.network, args.from_table, args.database, progress)
+                        summary = load_table(client, args.network, args.from_table, target.raw_database, progress)
                     else:
-                        summary = load_files(client, args.network, args.paths, args.database, args.batch_mb << 20,
-                                             progress)
+                        summary = load_files(client, args.network, args.paths, target.raw_database,
+                                             args.batch_mb << 20, progress)
             finally:
                 client.close()
     except Stopped as stopped:
@@ -222,13 +228,13 @@ def _progress(paths: list[Path]) -> Iterator[Any]:
 
 def _status(args: argparse.Namespace) -> int:
     from loader.api import STATUS_COLUMNS, status
-    from loader.connection import connect, raw_database
     from loader.lock import current_holder
 
-    client = connect(args.url, args.chdb_path)
+    target = _target(args)
+    client = target.connect()
     try:
-        rows = status(client, args.database)
-        holder = current_holder(client, args.database or raw_database())
+        rows = status(client, target.raw_database)
+        holder = current_holder(client, target.raw_database)
     finally:
         client.close()
     if holder:
@@ -244,11 +250,11 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _unlock(args: argparse.Namespace) -> int:
-    from loader.connection import connect, raw_database
     from loader.lock import unlock
 
-    database = args.database or raw_database()
-    client = connect(args.url, args.chdb_path)
+    target = _target(args)
+    database = target.raw_database
+    client = target.connect()
     try:
         holder = unlock(client, database, args.force)
     finally:
@@ -258,15 +264,22 @@ def _unlock(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from loader.node.fetch import fetch_command
+    from loader.node.fetch import FetchSettings, fetch_command
 
-    return fetch_command(args)
+    return fetch_command(FetchSettings(args.network, args.node, args.from_height, args.to, args.concurrency,
+                                       args.retries, args.retry_delay), _target(args))
 
 
 def _follow(args: argparse.Namespace) -> int:
-    from loader.follow import follow_command
+    from loader.follow import FollowSettings, follow_command
 
-    return follow_command(args)
+    settings = FollowSettings(
+        network=args.network, source=args.source, sidecar_url=args.sidecar_url, node=args.node,
+        batch_blocks=args.batch_blocks, select=args.select, exclude=args.exclude, interval=args.interval,
+        once=args.once, from_height=args.from_height, skip_gaps=tuple(args.skip_gap), retries=args.retries,
+        retry_delay=args.retry_delay, concurrency=args.concurrency, settle=args.settle,
+        project_dir=args.project_dir, profiles_dir=args.profiles_dir)
+    return follow_command(settings, _target(args))
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -1,21 +1,14 @@
 """Runs a dbt selection in this process (dbt's programmatic API) after each `follow` batch.
 
 The project is parsed once; every invocation gets a fresh copy of that manifest (an invocation
-compiles nodes in place: a reused manifest would leave ephemeral models' CTEs out of later runs,
-"Unknown table expression identifier '__dbt__cte__...'"). The loader's client and dbt's share the
-engine: on chDB both open the same data path in this one process (allowed: clients of one path in
-one process share it). Before the first run, models and seeds the selection reads that do not
-exist yet are built once (`dbt build` without tests), so a fresh database works.
+compiles nodes in place: a reused manifest would leave ephemeral models' CTEs out of later runs).
+dbt reaches the loader's own target: the target's variables (`Target.dbt_environment`, what
+profiles.yml reads) are set for each invocation and restored after. On chDB both clients open the
+same data path in this one process, which the engine allows.
 
-Python's cycle collector: the parsed manifest (about 210,000 objects) and what the first run
-leaves alive (dbt's caches, compiled Jinja templates) live as long as the process, yet every
-full collection walked them all: one such collection paused each run (both dbt threads, as it
-holds the GIL) for 0.15-0.2 s. They are moved out of its sight (gc.freeze) after the parse and
-once more after the first run; objects made by each run are collected as before.
-
-Artifacts: each run writes target/run_results.json, as dbt does, but not manifest.json: the
-parse at start wrote it, and dbt would serialise the whole manifest again after every batch
-(0.12-0.28 s of a +1% run's 2 s, after its last model).
+The parsed manifest and what the first run leaves alive live as long as the process; they are
+moved out of the cycle collector's sight (gc.freeze), so its full passes do not walk them before
+every run. Each run writes target/run_results.json but not manifest.json, which the parse wrote.
 """
 
 from __future__ import annotations
@@ -24,6 +17,8 @@ import gc
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +58,17 @@ class DbtSelection:
     raw data (they must take in each batch too, or the selected ones would see nothing new)."""
 
     def __init__(self, select: str, project_dir: Path, profiles_dir: Path | None = None,
-                 exclude: str | None = None):
+                 exclude: str | None = None, environment: dict[str, str] | None = None):
         from dbt.cli.main import dbtRunner  # imported here: dbt takes a second to import
 
         self.select = select
         self.exclude = exclude
+        self.environment = environment or {}
         self.project = ["--project-dir", str(project_dir), "--profiles-dir",
                         str(profiles_dir or os.environ.get("DBT_PROFILES_DIR") or project_dir)]
         self.common = [*self.project, "--quiet"]  # the target comes from the profile (FLOWS_TARGET)
-        parsed = dbtRunner().invoke(["parse", *self.common])
+        with self._environment():
+            parsed = dbtRunner().invoke(["parse", *self.common])
         if not parsed.success:
             raise DbtFailed(f"dbt parse failed in {project_dir}: {parsed.exception or 'see the dbt output above'}")
         self.manifest = parsed.result
@@ -110,6 +107,20 @@ class DbtSelection:
             _freeze_survivors()
         return time.perf_counter() - started
 
+    @contextmanager
+    def _environment(self) -> Iterator[None]:
+        """The target's variables set for one dbt invocation, the process's own restored after."""
+        saved = {name: os.environ.get(name) for name in self.environment}
+        os.environ.update(self.environment)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
     # ----- the graph --------------------------------------------------------------------------------
 
     def _runner(self) -> Any:
@@ -125,9 +136,10 @@ class DbtSelection:
 
     def _selected(self) -> list[str]:
         excluded = ["--exclude", self.exclude] if self.exclude else []
-        listed = self._runner().invoke(["ls", "--select", self.select, *excluded, "--resource-type", "model",
-                                        "--output", "json", "--output-keys", "unique_id", "--log-level", "none",
-                                        *self.project])
+        with self._environment():
+            listed = self._runner().invoke(["ls", "--select", self.select, *excluded, "--resource-type", "model",
+                                            "--output", "json", "--output-keys", "unique_id", "--log-level", "none",
+                                            *self.project])
         if not listed.success:
             raise ValueError(f"--select {self.select!r}: {listed.exception}")
         return [json.loads(line)["unique_id"] for line in listed.result]
@@ -154,7 +166,8 @@ class DbtSelection:
 
     def _invoke(self, command: str, unique_ids: list[str], *extra: str) -> None:
         names = " ".join(self._node(u).name for u in unique_ids)
-        result = self._runner().invoke([command, "--select", names, "--no-write-json", *extra, *self.common])
+        with self._environment():
+            result = self._runner().invoke([command, "--select", names, "--no-write-json", *extra, *self.common])
         if hasattr(result.result, "write"):
             result.result.write(str(self.run_results))
         if result.success:

@@ -10,7 +10,6 @@ a restart resumes exactly there. Exit status: 0 caught up (--once) or stopped by
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import sys
@@ -25,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from loader.batch import LoadSummary
 from loader.batch_files import remove_stale_batch_files
-from loader.connection import DEFAULT_CHDB_PATH, connect, raw_database
+from loader.connection import Target
 from loader.dbt_runner import DbtFailed, DbtSelection, default_project_dir
 from loader.follow_sources import Batch, FetchFailed, FolderSource, NodeSource, Poll, SidecarSource, TableSource
 from loader.lock import holding
@@ -198,46 +197,66 @@ class Follower:
 # ----- the command ---------------------------------------------------------------------------------
 
 
-def follow_command(args: Any) -> int:
-    """`substrate-loader follow` (arguments in loader/cli.py)."""
-    get_network(args.network)
-    if [bool(args.source), bool(args.sidecar_url), bool(args.node)].count(True) != 1:
+@dataclass(frozen=True)
+class FollowSettings:
+    """`substrate-loader follow`'s options (parsed in loader/cli.py). Exactly one source:
+    `source` (a folder or a block_stream table), `sidecar_url` or `node`."""
+
+    network: str
+    source: str | None = None
+    sidecar_url: str | None = None
+    node: str | None = None
+    batch_blocks: int = 1000
+    select: str = "balance_transfers+"
+    exclude: str | None = None
+    interval: float = 10.0
+    once: bool = False
+    from_height: int | None = None
+    skip_gaps: tuple[int, ...] = ()
+    retries: int = 3
+    retry_delay: float = 1.0
+    concurrency: int = 4
+    settle: float = 2.0
+    project_dir: Path | None = None
+    profiles_dir: Path | None = None
+
+
+def follow_command(settings: FollowSettings, target: Target) -> int:
+    """Follows the settings' source into `target`, running dbt against the same target."""
+    get_network(settings.network)
+    if [bool(settings.source), bool(settings.sidecar_url), bool(settings.node)].count(True) != 1:
         raise ValueError("give one source: SOURCE (a folder or a block_stream table DB.TABLE), --sidecar-url URL "
                          "or --node URL")
-    database = args.database or raw_database()
-    # dbt runs in this process against the same engine: its profile reads these variables.
-    os.environ["FLOWS_RAW_DATABASE"] = database
-    chdb_path = None
-    if os.environ.get("FLOWS_TARGET") != "prod":
-        chdb_path = Path(args.chdb_path or os.environ.get("FLOWS_CHDB_PATH") or DEFAULT_CHDB_PATH).resolve()
-        os.environ["FLOWS_CHDB_PATH"] = str(chdb_path)
+    database = target.raw_database
     remove_stale_batch_files(log)
-    options = FollowOptions(args.network, args.batch_blocks, args.interval, args.once, args.retries, args.retry_delay)
+    options = FollowOptions(settings.network, settings.batch_blocks, settings.interval, settings.once,
+                            settings.retries, settings.retry_delay)
     stop = StopFlag()
     with stop.installed():
-        client = connect(None, chdb_path)
+        client = target.connect()
         sidecar: SidecarClient | None = None
         node: NodeReader | None = None
         try:
             with holding(client, database):  # the writer of this raw database for the whole run
-                if args.sidecar_url:
-                    sidecar = SidecarClient(args.sidecar_url, args.concurrency, args.retries, args.retry_delay,
-                                            on_retry=log)
-                    source: Source = SidecarSource(client, args.network, database, sidecar, args.from_height,
-                                                   args.skip_gap, log)
-                elif args.node:
-                    node = NodeReader(args.node, args.concurrency, retries=args.retries, retry_delay=args.retry_delay,
-                                      log=log)
-                    source = NodeSource(client, args.network, database, node, args.from_height, args.skip_gap, log)
+                if settings.sidecar_url:
+                    sidecar = SidecarClient(settings.sidecar_url, settings.concurrency, settings.retries,
+                                            settings.retry_delay, on_retry=log)
+                    source: Source = SidecarSource(client, settings.network, database, sidecar,
+                                                   settings.from_height, list(settings.skip_gaps), log)
+                elif settings.node:
+                    node = NodeReader(settings.node, settings.concurrency, retries=settings.retries,
+                                      retry_delay=settings.retry_delay, log=log)
+                    source = NodeSource(client, settings.network, database, node, settings.from_height,
+                                        list(settings.skip_gaps), log)
                 else:
-                    source = _local_source(args, client, database)
+                    source = _local_source(settings, client, database)
                 try:
-                    dbt = DbtSelection(args.select, args.project_dir or default_project_dir(), args.profiles_dir,
-                                       args.exclude)
+                    dbt = DbtSelection(settings.select, settings.project_dir or default_project_dir(),
+                                       settings.profiles_dir, settings.exclude, target.dbt_environment())
                 except DbtFailed as error:
                     raise ValueError(str(error)) from error
-                log(f"following {source.key} for {args.network}: batches of {args.batch_blocks} blocks, "
-                    f"{dbt.describe()}" + (", once" if args.once else f", every {args.interval:g} s"))
+                log(f"following {source.key} for {settings.network}: batches of {settings.batch_blocks} blocks, "
+                    f"{dbt.describe()}" + (", once" if settings.once else f", every {settings.interval:g} s"))
                 return Follower(client, source, dbt, options, stop).run()
         except KeyboardInterrupt:  # a second signal: the batch in flight is cleaned up by the next start
             log("aborted: the unfinished batch's rows are removed and its heights loaded again on the next start")
@@ -250,10 +269,12 @@ def follow_command(args: Any) -> int:
             client.close()
 
 
-def _local_source(args: Any, client: Any, database: str) -> Source:
-    path = Path(args.source)
+def _local_source(settings: FollowSettings, client: Any, database: str) -> Source:
+    assert settings.source is not None
+    path = Path(settings.source)
     if path.is_dir():
-        return FolderSource(client, args.network, database, path, args.settle, log)
-    if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$", args.source):
-        return TableSource(client, args.network, database, args.source, args.from_height, args.skip_gap, log)
-    raise FileNotFoundError(f"{args.source}: SOURCE must be an existing folder or a block_stream table DB.TABLE")
+        return FolderSource(client, settings.network, database, path, settings.settle, log)
+    if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$", settings.source):
+        return TableSource(client, settings.network, database, settings.source, settings.from_height,
+                           list(settings.skip_gaps), log)
+    raise FileNotFoundError(f"{settings.source}: SOURCE must be an existing folder or a block_stream table DB.TABLE")

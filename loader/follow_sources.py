@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loader.api import is_sidecar, load_files, load_sidecar_responses, load_table
+from loader.api import is_sidecar, load_files, load_sidecar_files, load_sidecar_responses, load_table
+from loader.batch import LoadSummary
 from loader.block_stream import qualified_table
 from loader.checkpoints import Checkpoints, LoadedFile
-from loader.landing import Landing, LoadSummary
 from loader.node.fetch import land_lines, source_of
 from loader.node.reader import NodeReader
 from loader.node.rpc import NodeUnavailable
-from loader.sidecar import _natural_key as natural_key
-from loader.sidecar import load_sidecar
+from loader.sidecar import block_file_order
 from loader.sidecar_http import Fetched, SidecarClient, SidecarError
 from loader.statements import statement
 
@@ -286,9 +285,8 @@ class FolderSource:
         names = ", ".join(f.path.name for f in take[:3]) + (f" and {len(take) - 3} more" if len(take) > 3 else "")
 
         def land() -> LoadSummary:
-            if take[0].is_sidecar:  # one landing for the run of Sidecar files, not one per file
-                with Landing(self.client, self.network, self.database) as landing:
-                    return load_sidecar(landing, [f.path for f in take])
+            if take[0].is_sidecar:  # the run of Sidecar files as one batch, not one per file
+                return load_sidecar_files(self.client, self.network, [f.path for f in take], self.database)
             return load_files(self.client, self.network, [take[0].path], self.database)
 
         def done(summary: LoadSummary) -> None:
@@ -316,7 +314,7 @@ class FolderSource:
             loaded = LoadedFile(path.name, stat.st_size, stat.st_mtime_ns)
             if loaded not in self.loaded and stat.st_mtime <= newest:
                 found.append(_File(path, loaded))
-        return sorted(found, key=lambda f: (f.loaded.mtime_ns, natural_key(f.path)))
+        return sorted(found, key=lambda f: (f.loaded.mtime_ns, block_file_order(f.path)))
 
     def _first_missing(self) -> int | None:
         """The first height missing from the network's raw blocks, from the previous frontier on

@@ -183,7 +183,7 @@ def sniff(path: Path) -> None:
     if seen:
         raise NotABlockStream(
             f"not a block stream: none of its first {seen} lines is a JSON object with block_height "
-            "(canonical NDJSON: one block per line, see README 'Loading blocks')"
+            "(canonical NDJSON: one block per line, see docs/loading.md)"
         )
 
 

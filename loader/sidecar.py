@@ -28,12 +28,12 @@ def sidecar_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Files as given; folders expand to their *.json files in block-number order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(path.glob("*.json"), key=_natural_key)
+            yield from sorted(path.glob("*.json"), key=block_file_order)
         else:
             yield path
 
 
-def _natural_key(path: Path) -> tuple[int, str]:
+def block_file_order(path: Path) -> tuple[int, str]:
     digits = re.findall(r"\d+", path.stem)
     return (int(digits[-1]) if digits else -1, path.name)
 

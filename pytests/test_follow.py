@@ -411,7 +411,7 @@ def test_a_file_that_is_not_a_block_stream_is_quarantined_and_the_next_one_loads
     code, logged = follow_folder(chdb_path, inbox)
     assert code == EXIT_QUARANTINED, logged
     reason = (f"{garbage.resolve()}: not a block stream: none of its first 9 lines is a JSON object with block_height "
-              "(canonical NDJSON: one block per line, see README 'Loading blocks')")
+              "(canonical NDJSON: one block per line, see docs/loading.md)")
     assert batch_lines("\n".join(logged)) == [
         ("files a.ndjson", f"0 blocks, 0 events, - transfers, 1 quarantined, quarantined as a whole: {reason}"),
         ("files b.ndjson", f"10 blocks, {events_in(lines)} events, - transfers"),

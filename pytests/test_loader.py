@@ -203,7 +203,7 @@ def test_unknown_network_empty_file_and_non_block_file(chdb_path: Path, tmp_path
     try:
         assert rows(client, f"select network, location, reason from {DB}.quarantine order by location") == [
             ("torus", str(csv), f"{csv}: not a block stream: none of its first 3 lines is a JSON object with block_height "
-                                "(canonical NDJSON: one block per line, see README 'Loading blocks')"),
+                                "(canonical NDJSON: one block per line, see docs/loading.md)"),
             ("torus", str(empty), "empty file: no blocks"),
         ]
         assert rows(client, f"select raw_text from {DB}.quarantine where location = {{p:String}}", p=str(csv)) == [(csv.read_text(),)]

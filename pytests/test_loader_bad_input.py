@@ -183,7 +183,7 @@ def test_a_load_goes_on_past_files_that_are_not_block_streams(chdb_path: Path, t
     lines = len([line for line in garbage.read_bytes().split(b"\n") if line.strip()])
     assert lines == 20
     refused = (f"{garbage}: not a block stream: none of its first {lines} lines is a "
-               "JSON object with block_height (canonical NDJSON: one block per line, see README 'Loading blocks')")
+               "JSON object with block_height (canonical NDJSON: one block per line, see docs/loading.md)")
     assert err[0].startswith(f"substrate-loader: torus: 25 blocks, {made[0].extrinsics + made[1].extrinsics} "
                              f"extrinsics, {made[0].events + made[1].events} events loaded; 0 skipped (already loaded), "
                              "0 replaced (hash changed), 2 quarantined; ")

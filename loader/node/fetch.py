@@ -19,8 +19,8 @@ from importlib import resources
 from typing import Any
 
 from loader.api import load_lines
-from loader.connection import connect, raw_database
-from loader.landing import LoadSummary
+from loader.connection import Target
+from loader.batch import LoadSummary
 from loader.lock import holding
 from loader.networks import get_network
 from loader.node.block import BlockDecodeError
@@ -89,48 +89,59 @@ def log(message: str) -> None:
     print(f"substrate-loader: {message}", file=sys.stderr, flush=True)
 
 
-def fetch_command(args: Any) -> int:
-    """`substrate-loader fetch` (arguments in loader/cli.py)."""
-    get_network(args.network)
-    check_url(args.node)
-    if args.concurrency < 1 or args.retries < 0:
-        raise ValueError("--concurrency must be at least 1, --retries not negative")
-    database = args.database or raw_database()
-    client = connect(args.url, args.chdb_path)
+@dataclass(frozen=True)
+class FetchSettings:
+    """`substrate-loader fetch`'s options (parsed in loader/cli.py)."""
+
+    network: str
+    node: str
+    from_height: int | None = None
+    to: int | None = None
+    concurrency: int = 16
+    retries: int = 5
+    retry_delay: float = 0.5
+
+
+def fetch_command(settings: FetchSettings, target: Target) -> int:
+    """`substrate-loader fetch`: the settings' heights of the node into `target`."""
+    get_network(settings.network)
+    check_url(settings.node)
+    database = target.raw_database
+    client = target.connect()
     try:
         ensure_schema(client, database)
-        with holding(client, database), NodeReader(args.node, args.concurrency, retries=args.retries,
-                                                    retry_delay=args.retry_delay, log=log) as reader:
+        with holding(client, database), NodeReader(settings.node, settings.concurrency, retries=settings.retries,
+                                                    retry_delay=settings.retry_delay, log=log) as reader:
             head = reader.finalized_head()
-            high = head if args.to is None else args.to
+            high = head if settings.to is None else settings.to
             if high > head:
                 raise ValueError(f"--to {high} is above the node's finalized head {head}: only finalized blocks "
                                  "are loaded")
-            low = args.from_height
+            low = settings.from_height
             if low is None:
-                loaded = last_loaded(client, args.network, database)
+                loaded = last_loaded(client, settings.network, database)
                 if loaded is None:
-                    raise ValueError(f"nothing of {args.network} is loaded yet: give --from for the first height")
+                    raise ValueError(f"nothing of {settings.network} is loaded yet: give --from for the first height")
                 low = loaded + 1
             if low > high:
-                if args.from_height is not None:
+                if settings.from_height is not None:
                     raise ValueError(f"--from {low} is above the last height {high}")
-                log(f"{args.network}: nothing new: loaded up to {low - 1}, the finalized head is {head}")
+                log(f"{settings.network}: nothing new: loaded up to {low - 1}, the finalized head is {head}")
                 return EXIT_OK
-            start = first_unloaded(client, args.network, database, low, high)
+            start = first_unloaded(client, settings.network, database, low, high)
             if start is None:
-                log(f"{args.network}: heights {low}-{high} are loaded already (finalized head {head})")
+                log(f"{settings.network}: heights {low}-{high} are loaded already (finalized head {head})")
                 return EXIT_OK
             if start > low:
-                log(f"{args.network}: heights {low}-{start - 1} are loaded already; resuming at {start}")
-            log(f"{args.network}: fetching heights {start}-{high} from {args.node} "
+                log(f"{settings.network}: heights {low}-{start - 1} are loaded already; resuming at {start}")
+            log(f"{settings.network}: fetching heights {start}-{high} from {settings.node} "
                 f"({reader.chain.name}, SS58 format {reader.chain.ss58_format}; finalized head {head})")
             with _progress(high - start + 1) as progress:
-                fetched = fetch_heights(client, args.network, reader, range(start, high + 1), database,
+                fetched = fetch_heights(client, settings.network, reader, range(start, high + 1), database,
                                         progress=progress)
     finally:
         client.close()
-    return _report(args.network, fetched)
+    return _report(settings.network, fetched)
 
 
 def _report(network: str, fetched: Fetched) -> int:
