@@ -9,6 +9,20 @@
   old version may be gone.
 #}
 {#
+  The CTEs of an incremental run, each followed by a comma (put the call first in a WITH): those
+  of analytics_touched_block_ctes, then `name` holding `touched_sql` (analytics_touched_rows'
+  sql: the periods or addresses the run recomputes).
+#}
+{% macro analytics_touched_ctes(batches, name, touched_sql) %}
+{{ analytics_touched_block_ctes(batches) }}
+
+-- read through `in {{ name }}`, which sqlfluff's ST03 does not follow
+{{ name }} as (  -- noqa: ST03
+    {{ touched_sql }}
+),
+{% endmacro %}
+
+{#
   CTEs touched_blocks (network, block_height, block_time) and replaced_blocks (the touched
   blocks that may have replaced a block this table already summarised), each followed by a
   comma: put the call first in a WITH.

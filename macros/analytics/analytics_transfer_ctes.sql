@@ -39,44 +39,27 @@ default_bin_floors as (
     where bin_asset = '_default'
 ),
 
-transfers_with_bin_floors as (
+binned_transfers as (
     select
-        bin_transfer_rows.network,
-        bin_transfer_rows.block_height,
-        bin_transfer_rows.event_index,
-        bin_transfer_rows.block_time,
-        bin_transfer_rows.from_address,
-        bin_transfer_rows.to_address,
-        bin_transfer_rows.from_is_system,
-        bin_transfer_rows.to_is_system,
-        bin_transfer_rows.asset,
-        bin_transfer_rows.amount,
-        bin_transfer_rows.fee,
-        if(
-            empty(asset_bins.bin_floors), default_bin_floors.bin_floors, asset_bins.bin_floors
-        ) as amount_bin_floors,
-        bin_transfer_rows._version
+        bin_transfer_rows.network as network,
+        bin_transfer_rows.block_height as block_height,
+        bin_transfer_rows.event_index as event_index,
+        bin_transfer_rows.block_time as block_time,
+        bin_transfer_rows.from_address as from_address,
+        bin_transfer_rows.to_address as to_address,
+        bin_transfer_rows.from_is_system as from_is_system,
+        bin_transfer_rows.to_is_system as to_is_system,
+        bin_transfer_rows.asset as asset,
+        bin_transfer_rows.amount as amount,
+        bin_transfer_rows.fee as fee,
+        arrayCount(
+            bin_floor -> bin_transfer_rows.amount >= bin_floor,
+            if(empty(asset_bins.bin_floors), default_bin_floors.bin_floors, asset_bins.bin_floors)
+        ) as amount_bin,
+        bin_transfer_rows._version as _version
     from bin_transfer_rows
     left join asset_bin_floors as asset_bins on bin_transfer_rows.asset = asset_bins.bin_asset
     cross join default_bin_floors
-),
-
-binned_transfers as (
-    select
-        network,
-        block_height,
-        event_index,
-        block_time,
-        from_address,
-        to_address,
-        from_is_system,
-        to_is_system,
-        asset,
-        amount,
-        fee,
-        arrayCount(bin_floor -> amount >= bin_floor, amount_bin_floors) as amount_bin,
-        _version
-    from transfers_with_bin_floors
 )
 {% endmacro %}
 

@@ -35,7 +35,7 @@
   floor(level * n) of the sorted values: level 0.5 gives n / 2 rounded down (the high middle),
   level 0.5 - 2^-40 gives n / 2 - 1 for an even n and (n - 1) / 2 for an odd one (the low middle),
   for any n below 2^40 values (below that size the Float64 product's rounding error is far smaller
-  than n * 2^-40). The month's medians over 1.1 M transfers: 0.12 -> 0.08 s (medians of 10 runs).
+  than n * 2^-40).
 #}
 {% macro analytics_median(amount) %}
     arraySum(quantilesExact(0.4999999999990905052982270717620849609375, 0.5)({{ amount }})) / 2

@@ -1,24 +1,11 @@
 {#
-  The `delete_insert` incremental strategy of this project's models (analytics and money flow),
-  in fewer statements than dbt-clickhouse 1.10's own, which this macro replaces (a root-project
-  macro takes precedence over the adapter's of the same name; no other model uses the strategy).
-
-  dbt-clickhouse creates the new-data table empty from the model's SELECT (ClickHouse plans the
-  whole query and runs its IN subqueries for that), adds its indexes, then inserts the SELECT into
-  it: the query is prepared twice. Here the new rows go into a Memory table in one CREATE ... AS
-  SELECT; then, as before, the target's rows with those keys are deleted (lightweight DELETE) and
-  the new rows inserted by column name. The new rows are kept in a table before anything is
-  deleted because the models' SELECTs read the target itself (watermark, touched keys).
-  Model meta `tombstone_condition` (SQL on the model's columns): new rows matching it only
-  delete the stored row of their key and are not inserted (a recomputed key left without data),
-  so no separate DELETE of such rows is needed afterwards. Before anything is deleted, the new
-  rows' columns (names and types) are compared with the table's, in one look-up of both tables
-  in system.columns: a difference (a model changed without a --full-refresh) stops the run
-  naming each column, where the default on_schema_change (ignore) would cast or drop values in
-  silence. (dbt's own on_schema_change: fail has the engine plan the model's query a second time,
-  IN subqueries included: 0.13-0.19 s per +1% run of the address statistics.) The new-data
-  table's name holds the invocation id, so it cannot exist yet (no DROP before the CREATE).
-  Distributed tables are not supported (the project targets one server or chDB).
+  The `delete_insert` incremental strategy of the analytics and money-flow models (a root-project
+  macro replaces dbt-clickhouse's of the same name). The new rows go into a Memory table in one
+  CREATE ... AS SELECT (the models' SELECTs read the target itself, so nothing is deleted before
+  they ran); their columns are compared with the table's, so a model changed without a
+  --full-refresh stops the run naming each column instead of casting or dropping values; then
+  the target's rows with those keys are deleted and the new rows inserted by column name. New rows
+  matching model meta `tombstone_condition` (a key left without data) only delete.
 #}
 {% macro clickhouse__incremental_delete_insert(
     existing_relation, unique_key, incremental_predicates, is_distributed=False
@@ -26,7 +13,7 @@
     {%- if is_distributed -%}
         {{ exceptions.raise_compiler_error(
             "delete_insert: distributed tables are not supported by this project's strategy "
-            ~ "(macros/materializations/clickhouse__incremental_delete_insert.sql)") }}
+            ~ "(macros/incremental/delete_insert_strategy.sql)") }}
     {%- endif -%}
     {%- set new_data_name = existing_relation.identifier ~ '__dbt_new_data_'
         ~ invocation_id.replace('-', '_') -%}

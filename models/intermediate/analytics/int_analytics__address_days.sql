@@ -20,19 +20,11 @@
 with
 
 {% if is_incremental() %}
-    {#- the touched periods, and whether a replaced block is among the touched blocks #}
+    {#- the touched periods, and whether a replaced block is among the touched blocks -#}
     {%- set touched_rows = analytics_touched_rows(
         analytics_touched_periods('day', 'activity_date'),
         [['network', 'String'], ['period_start', 'Date']], batches) %}
-    {{ analytics_touched_block_ctes(batches) }}
-
-    -- read through `in touched_days`, which sqlfluff's ST03 does not follow
-    touched_days as (  -- noqa: ST03
-        {{ touched_rows.sql }}
-    ),
-
-{% endif %}
-{% if is_incremental() %}
+    {{ analytics_touched_ctes(batches, 'touched_days', touched_rows.sql) }}
     {{ analytics_address_leg_ctes(
         "(network, toDate(block_time, 'UTC')) in touched_days and block_height >= "
         ~ analytics_first_touched_block('touched_days')) }},

@@ -17,19 +17,11 @@
 with
 
 {% if is_incremental() %}
-    {#- the touched periods, and whether a replaced block is among the touched blocks #}
+    {#- the touched periods, and whether a replaced block is among the touched blocks -#}
     {%- set touched_rows = analytics_touched_rows(
         analytics_touched_periods('4h', 'bucket_start'),
         [['network', 'String'], ['period_start', "DateTime('UTC')"]], batches) %}
-    {{ analytics_touched_block_ctes(batches) }}
-
-    -- read through `in touched_buckets`, which sqlfluff's ST03 does not follow
-    touched_buckets as (  -- noqa: ST03
-        {{ touched_rows.sql }}
-    ),
-
-{% endif %}
-{% if is_incremental() %}
+    {{ analytics_touched_ctes(batches, 'touched_buckets', touched_rows.sql) }}
     {{ analytics_binned_transfer_ctes(
         "(network, " ~ analytics_period_start('4h', 'block_time') ~ ") in touched_buckets"
         ~ " and block_height >= " ~ analytics_first_touched_block('touched_buckets')) }},

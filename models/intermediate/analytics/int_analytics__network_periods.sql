@@ -18,16 +18,12 @@
 with
 
 {% if is_incremental() %}
-    {#- the touched periods, and whether a replaced block is among the touched blocks #}
+    {#- the touched periods, and whether a replaced block is among the touched blocks -#}
     {%- set touched_rows = analytics_touched_rows(
         analytics_touched_periods(grains, 'period_start'),
         [['grain', 'String'], ['network', 'String'], ['period_start', "DateTime('UTC')"]],
         batches) %}
-    {{ analytics_touched_block_ctes(batches) }}
-
-    touched_periods as (
-        {{ touched_rows.sql }}
-    ),
+    {{ analytics_touched_ctes(batches, 'touched_periods', touched_rows.sql) }}
 
 {% endif %}
 buckets as (
