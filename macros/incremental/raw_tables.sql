@@ -1,4 +1,5 @@
 {% macro raw_database() %}
+    {#- The raw database the loader writes: $FLOWS_RAW_DATABASE, else var raw_database. -#}
     {{ return(env_var('FLOWS_RAW_DATABASE', var('raw_database'))) }}
 {% endmacro %}
 

@@ -42,6 +42,7 @@
 {%- endmacro %}
 
 {% macro planck_fits_decimal128_18(digits, decimals) -%}
+    {#- SQL: the amount fits Decimal128(18) in token units (below 10^20 tokens). -#}
     length({{ digits }}) <= 20 + {{ decimals }}
 {%- endmacro %}
 
