@@ -241,7 +241,7 @@ def test_chain_without_settings_is_rejected_and_fails_the_build(chdb_path: Path)
     done = run_dbt(["build", "--select", "balance_transfers", "balance_transfers_rejected", "--indirect-selection",
                     "cautious"], chdb_path, check=False)
     assert done.returncode != 0
-    assert "FAIL 1 assert_every_network_has_settings" in done.stdout
+    assert "FAIL 1 transfers_every_network_has_settings" in done.stdout
     assert query(chdb_path, "select count() from substrate_flows.balance_transfers") == [(0,)]
     assert rejected(chdb_path) == [("rococo", 7, 0, "no_network_settings", "1000000000000")]
 
