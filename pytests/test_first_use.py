@@ -193,3 +193,47 @@ print("models", len(names), "failed", failed)
                           text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "models 51 failed []" in done.stdout, done.stdout[-3000:]
+
+
+def test_malformed_amounts_never_stop_the_build(chdb_path: Path, stream: Path) -> None:
+    """Odd and bad amounts in a real stream: the exact integer forms are read as the integers they
+    are, the rest go to balance_transfers_rejected with their reason, the fees of their extrinsics
+    stay accounted for, and `dbt build --select balance_transfers+` completes with every test."""
+    blocks = [json.loads(line) for line in lines(stream, 60)]
+    # written amount -> (kept as, or rejected with)
+    amounts = {"1E+21": ("1000", None), "1.5e21": ("1500", None), "2.50e20": ("250", None),
+               "1000.000": ("0.000000000000001", None), "-5": (None, "amount_not_an_unsigned_integer"),
+               "\"0x1f\"": (None, "amount_not_an_unsigned_integer"), "1.5": (None, "amount_not_an_unsigned_integer"),
+               str(2**128): (None, "amount_exceeds_decimal128_18")}
+    changed: list[tuple[int, int, str]] = []
+    for block in blocks:  # the first transfer (outside a failed extrinsic) of the first blocks with one
+        failed = {e["extrinsic_index"] for e in block["events"] if e["event_id"] == "ExtrinsicFailed"}
+        event = next((e for e in block["events"] if (e["module_id"], e["event_id"]) == ("Balances", "Transfer")
+                      and isinstance(e["attributes"], dict) and e["extrinsic_index"] is not None
+                      and e["extrinsic_index"] not in failed), None)
+        if event is None or len(changed) == len(amounts):
+            continue
+        changed.append((block["block_height"], event["index"], list(amounts)[len(changed)]))
+    text = "\n".join(json.dumps(b) for b in blocks) + "\n"
+    for height, index, written in changed:  # replace the amount's JSON text in its line
+        block = next(b for b in blocks if b["block_height"] == height)
+        line = json.dumps(block)
+        event = block["events"][index]
+        old = json.dumps(event)
+        new = old.replace(f'"amount": {event["attributes"]["amount"]}', f'"amount": {written}')
+        assert new != old
+        text = text.replace(line, line.replace(old, new))
+    path = chdb_path.parent / "odd.ndjson"
+    path.write_text(text)
+    loader("load", "--network", "torus", path, chdb=chdb_path)
+    run_dbt(["build", "--select", "balance_transfers+"], chdb_path)  # every test passes
+    for height, index, written in changed:
+        kept = query(chdb_path, f"select toString(amount) from {FLOWS}.balance_transfers "
+                                f"where block_height = {height} and event_index = {index}")
+        rejected = query(chdb_path, f"select reject_reason from {FLOWS}.balance_transfers_rejected "
+                                    f"where block_height = {height} and event_index = {index}")
+        kept_as, reason = amounts[written]
+        assert (kept, rejected) == ([(kept_as,)] if kept_as else [], [(reason,)] if reason else []), written
+    assert len(changed) == len(amounts)
+    assert query(chdb_path, f"select count() from {FLOWS}.balance_transfers") == [
+        (expected_transfers(text.splitlines()) - 4,)]
