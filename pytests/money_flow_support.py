@@ -1,7 +1,7 @@
 """Shared by the money-flow tests: raw chain rows written straight into the raw tables the way
 the loader guarantees them (events first, the `blocks` row, the commit marker, last), so a test
 runs the real pipeline raw -> staging -> balance_transfers -> money flow; and the expected
-edges and address statistics computed independently, in Python, from the same transfers.
+edges and account figures computed independently, in Python, from the same transfers.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ T0_MS = 1_700_000_000_000
 BLOCK_MS = 6_000
 DECIMALS = {"torus": 18, "bittensor": 9}
 ASSETS = {"torus": "TOR", "bittensor": "TAO"}
+SYSTEM_COUNTERPARTIES = {"emission"}  # the one system counterparty of the fixtures
 
 
 @dataclass
@@ -127,24 +128,37 @@ def expected_edges(transfers: list[Transfer]) -> list[tuple[Any, ...]]:
         for key, ts in edges.items())
 
 
+def is_account(address: str) -> bool:
+    """An address with an address_analytics row: neither a system counterparty nor ''."""
+    return address not in SYSTEM_COUNTERPARTIES and address != ""
+
+
 def expected_address_stats(transfers: list[Transfer]) -> list[tuple[Any, ...]]:
-    """(network, address, transfer_count, sent, received, neighbours, unique senders, unique
-    receivers, volume in, volume out, first height, last height), sorted."""
-    sides: dict[tuple[str, str], list[tuple[bool, str, Transfer]]] = defaultdict(list)
+    """address_analytics' figures of every account: (network, address, transfer_count, sent,
+    received, self-transfers, sent volume, received volume, received from the system (count,
+    volume), sent to the system (count, volume), unique senders, unique receivers, unique
+    counterparties, first height, last height), sorted. A self-transfer is one transfer, both
+    sent and received; oneself and '' are nobody's counterparty."""
+    taken_part: dict[tuple[str, str], list[Transfer]] = defaultdict(list)
     for t in transfers:
-        sides[(t.network, t.sender)].append((True, t.receiver, t))
-        sides[(t.network, t.receiver)].append((False, t.sender, t))
+        for address in {t.sender, t.receiver}:
+            if is_account(address):
+                taken_part[(t.network, address)].append(t)
     rows = []
-    for (network, address), seen in sides.items():
-        sent = [t for out, _, t in seen if out]
-        received = [t for out, _, t in seen if not out]
+    for (network, address), seen in taken_part.items():
+        sent = [t for t in seen if t.sender == address]
+        received = [t for t in seen if t.receiver == address]
+        from_system = [t for t in received if t.sender in SYSTEM_COUNTERPARTIES]
+        to_system = [t for t in sent if t.receiver in SYSTEM_COUNTERPARTIES]
+        senders = {t.sender for t in received} - {address, ""}
+        receivers = {t.receiver for t in sent} - {address, ""}
         rows.append((
-            network, address, len(seen), len(sent), len(received),
-            len({other for _, other, _ in seen}),
-            len({other for out, other, _ in seen if not out}),
-            len({other for out, other, _ in seen if out}),
-            sum((t.amount for t in received), Decimal(0)),
-            sum((t.amount for t in sent), Decimal(0)),
-            min(t.height for _, _, t in seen), max(t.height for _, _, t in seen)))
+            network, address, len(seen), len(sent), len(received), sum(t.sender == t.receiver for t in seen),
+            total(sent), total(received), len(from_system), total(from_system), len(to_system), total(to_system),
+            len(senders), len(receivers), len(senders | receivers),
+            min(t.height for t in seen), max(t.height for t in seen)))
     return sorted(rows)
 
+
+def total(transfers: list[Transfer]) -> Decimal:
+    return sum((t.amount for t in transfers), Decimal(0))

@@ -1,6 +1,6 @@
 """The money-flow graph end to end on a fixture world, checked against exact values and against
 networkx as an independent reference: raw rows -> dbt build (+tag:money_flow) once per module,
-then edges, address statistics, entities and labels, PageRank (whole graph and per community),
+then edges, account figures, entities and labels, PageRank (whole graph and per community),
 communities, shortest paths and the other query patterns (macros and analyses), and a hostile
 address that must find nothing and break nothing.
 """
@@ -174,16 +174,25 @@ def test_edges_equal_the_transfers_aggregated(world: Path) -> None:
     assert times == [(utc_naive(101), utc_naive(101), ["emission"], True)]
 
 
-def test_address_statistics_count_each_transfer_once_per_side(world: Path) -> None:
+def test_addresses_take_the_account_figures_of_address_analytics(world: Path) -> None:
     rows = query(world, f"""
-        select network, address, transfer_count, sent_count, received_count, neighbour_count,
-               unique_senders, unique_receivers, volume_in, volume_out,
-               first_activity_block_height, last_activity_block_height
-        from {FLOWS}.money_flow_addresses where transfer_count > 0 order by network, address""")
+        select network, address, transfer_count, sent_count, received_count, self_transfer_count, sent_volume,
+               received_volume, received_from_system_count, received_from_system_volume, sent_to_system_count,
+               sent_to_system_volume, unique_senders, unique_receivers, unique_counterparties, first_block, last_block
+        from {FLOWS}.money_flow_addresses where transfer_count is not null order by network, address""")
     assert rows == expected_address_stats(TORUS + BITTENSOR)
-    # A: sent 3 (two to B, one to C), received 1 (from C): 4 transfers, not 5 as the original
-    # (which counted a new address's first transfer twice).
-    assert [r[2:8] for r in rows if r[1] == "A"] == [(4, 3, 1, 2, 1, 2)]
+    # B: A -> B twice, B -> C, C -> B and the self-transfer B -> B, which is one transfer (sent and
+    # received), and B is not its own counterparty.
+    assert [r[2:6] + r[12:15] for r in rows if r[1] == "B"] == [(5, 2, 4, 1, 2, 1, 2)]
+    # HK_A's emission reward counts in its figures and in its own columns.
+    assert [r[7:12] for r in rows if r[1] == "HK_A"] == [(Decimal(1), 1, Decimal(1), 0, Decimal(0))]
+    # The graph's nodes that are no account keep a row, with NULL account figures.
+    assert query(world, f"""
+        select network, address, labels, is_system, address_type, transfer_count, sent_volume, unique_counterparties,
+               first_activity_at, community_id is not null, length(network_embedding)
+        from {FLOWS}.money_flow_addresses where is_system or address = '' order by network, address""") == [
+        ("bittensor", "", ["unknown"], False, None, None, None, None, None, False, 0),
+        ("bittensor", "emission", ["system"], True, None, None, None, None, None, True, 0)]
 
 
 def test_entities_and_labels(world: Path) -> None:
@@ -214,7 +223,7 @@ def test_entities_and_labels(world: Path) -> None:
         "HK_A": ["neuron_owner", "neuron_owner_sn1"], "HK_B": ["neuron_owner", "neuron_owner_sn1"],
         "HK_C": ["neuron_owner", "neuron_owner_sn1"], "OWNER_X": ["subnet_creator", "subnet_creator_sn1"],
         "OWNER_Y": ["subnet_creator", "subnet_creator_sn1"]}
-    assert query(world, f"""select labels, transfer_count, first_activity_block_height
+    assert query(world, f"""select labels, transfer_count, first_block
         from {FLOWS}.money_flow_addresses where address = '{GENESIS}'""") == [(["genesis"], 1, 6)]
 
 
@@ -254,9 +263,10 @@ def test_communities_find_the_groups(world: Path) -> None:
 
 def test_embeddings_are_float32_feature_vectors(world: Path) -> None:
     rows = query(world, f"""select toTypeName(network_embedding), length(network_embedding), count()
-        from {FLOWS}.int_money_flow__address_analytics group by 1, 2""")
-    # Torus A to J and the genesis account; bittensor emission, HK_A, HK_B ('' is left out).
-    assert rows == [("Array(Float32)", 13, 11 + 3)]
+        from {FLOWS}.int_money_flow__address_analytics group by 1, 2 order by 2""")
+    # Accounts: Torus A to J and the genesis account, bittensor HK_A and HK_B; the system
+    # counterparty emission is a node without account figures ('' is no node).
+    assert rows == [("Array(Float32)", 0, 1), ("Array(Float32)", 13, 11 + 2)]
 
 
 def test_shortest_paths_equal_networkx(world: Path, compiled: dict[str, str]) -> None:

@@ -192,9 +192,9 @@ select
     community_page_rank,
     page_rank,
     transfer_count,
-    neighbour_count,
-    volume_in,
-    volume_out,
+    unique_counterparties,
+    received_volume,
+    sent_volume,
     labels
 from {{ ref('money_flow_addresses') }}
 where network = {{ network_literal }} and community_id = {{ community }}

@@ -36,12 +36,14 @@ with address_labels as (
 
     union all
 
+    -- the graph's nodes that are no account
     select
         network,
-        address,
-        if(address = '', 'unknown', 'system') as label
-    from {{ ref('int_money_flow__address_stats') }}
-    where is_system or address = ''
+        node.1 as address,
+        if(node.1 = '', 'unknown', 'system') as label
+    from {{ ref('money_flow_edges') }}
+    array join [(from_address, from_is_system), (to_address, to_is_system)] as node
+    where node.2 or node.1 = ''
 )
 
 select
