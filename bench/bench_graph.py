@@ -7,7 +7,8 @@ Synthetic transfers go straight into balance_transfers (the models upstream of i
 empty first, so the money-flow models see exactly this table): communities of addresses that
 mostly pay each other, a few very active members in each, 5% of transfers to 20 exchange-like
 hubs, 3% emission rewards from the system counterparty 'emission'. Then the full refresh of every
-money-flow model (`dbt run --select tag:money_flow --full-refresh`, analytics included) is timed,
+money-flow model and of the address figures they read (`dbt run --select tag:money_flow
+address_analytics int_analytics__address_days --full-refresh`, analytics included) is timed,
 per model from dbt's run_results.json. Finally the communities are scored by modularity on the
 undirected graph weighted by transfer count against networkx's Louvain on the same graph (goal:
 at least 0.9 of it), and PageRank is compared with networkx.pagerank.
@@ -32,7 +33,8 @@ import networkx as nx
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 FLOWS = "substrate_flows"
-EDGE_MODELS = ("money_flow_edges", "int_money_flow__address_stats")
+# the edges and the per-address figures the graph's nodes and embeddings read
+EDGE_MODELS = ("money_flow_edges", "int_analytics__address_days", "address_analytics")
 
 # Deterministic pseudo-random draws per transfer number: u(k) is uniform in [0, 1).
 SYNTHETIC_TRANSFERS = """
@@ -125,10 +127,10 @@ def main() -> int:
     print(f"synthetic balance_transfers: {args.transfers:,} rows in {time.perf_counter() - started:.1f} s")
 
     load_before = os.getloadavg()[0]
-    wall, cpu = dbt(["run", "--select", "tag:money_flow", "--full-refresh"], env)
+    wall, cpu = dbt(["run", "--select", "tag:money_flow", *EDGE_MODELS[1:], "--full-refresh"], env)
     seconds = model_seconds(target)
     edges, addresses = rows(chdb, f"select (select count() from {FLOWS}.money_flow_edges),"
-                                  f" (select count() from {FLOWS}.int_money_flow__address_stats)")[0]
+                                  f" (select count() from {FLOWS}.int_money_flow__graph_nodes)")[0]
     communities = rows(chdb, f"select count() from {FLOWS}.money_flow_communities")[0][0]
     print(f"graph: {edges:,} edges, {addresses:,} addresses, {communities:,} communities")
     print("model times (s):")

@@ -1,5 +1,5 @@
 {#-
-    Incremental runs of money_flow_edges and int_money_flow__address_stats.
+    Incremental runs of money_flow_edges.
 
     A run reads the batch of block versions balance_transfers has processed since the model's
     watermark (macros/incremental/batches.sql) and works in two ways:
@@ -9,8 +9,9 @@
     - recompute: rows active at or above that first changed block (a re-processed block may
       have taken transfers away from them) are computed again from their whole history.
       Rows left with nothing become tombstones (transfer_count = 0): they delete the stored
-      row and are not inserted (meta tombstone_condition, macros/materializations/).
-      When no stored row is active at or above it (new blocks at the tip), the models leave
+      row and are not inserted (meta tombstone_condition,
+      macros/incremental/delete_insert_strategy.sql).
+      When no stored row is active at or above it (new blocks at the tip), the model leaves
       the recompute CTEs unread (money_flow_recomputes): ClickHouse evaluates a CTE again at
       each reference, with its own planning, even when it finds nothing.
 
@@ -53,19 +54,6 @@
             '(network = ' ~ quoted_literal(batch.network) ~ ' and _version <= ' ~ batch.upper ~ ')') -%}
     {%- endfor -%}
     {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}
-{%- endmacro %}
-
-{% macro money_flow_first_height_expression(batches, network_column) -%}
-    {#- SQL giving the batch's first changed block of the row's network (never reached when the
-        network has no batch). -#}
-    {%- set branches = [] -%}
-    {%- for batch in batches or [] -%}
-        {%- do branches.append(network_column ~ ' = ' ~ quoted_literal(batch.network)
-            ~ ', ' ~ batch.first_height) -%}
-    {%- endfor -%}
-    {%- set beyond = '4294967295' -%}
-    {{- return(
-        'multiIf(' ~ (branches | join(', ')) ~ ', ' ~ beyond ~ ')' if branches else beyond) -}}
 {%- endmacro %}
 
 {% macro money_flow_touched_condition(batches, last_height_column) -%}
