@@ -119,7 +119,7 @@ def load_blocks(chdb_path: Path, blocks: list[Block], load_id: int) -> None:
 
 
 def expected_edges(transfers: list[Transfer]) -> list[tuple[Any, ...]]:
-    """(network, from, to, asset, volume, count, first height, last height), sorted."""
+    """(network, from, to, asset, total volume, count, first height, last height), sorted."""
     edges: dict[tuple[str, str, str, str], list[Transfer]] = defaultdict(list)
     for t in transfers:
         edges[(t.network, t.sender, t.receiver, t.asset)].append(t)

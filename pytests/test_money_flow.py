@@ -144,8 +144,8 @@ HOSTILE_CALLS = [
 ]
 # money_flow_edges' columns but edge_key (a hash of the first four, left at its default by the
 # hand-made edges of the path tests, which delete them again)
-EDGE_COLUMNS = ("network, from_address, to_address, asset, volume, transfer_count, first_activity_at, "
-                "last_activity_at, first_activity_block_height, last_activity_block_height, transfer_types, "
+EDGE_COLUMNS = ("network, from_address, to_address, asset, total_volume, transfer_count, first_activity_at, "
+                "last_activity_at, first_block, last_block, transfer_types, "
                 "from_is_system, to_is_system, _version")
 PATHNET_CALLS = [
     "money_flow_shortest_path_sql('pathnet', 'S', 'T', 'TOR', 6)",
@@ -165,8 +165,8 @@ def compiled(world: Path) -> dict[str, str]:
 
 def test_edges_equal_the_transfers_aggregated(world: Path) -> None:
     rows = query(world, f"""
-        select network, from_address, to_address, asset, volume, transfer_count,
-               first_activity_block_height, last_activity_block_height
+        select network, from_address, to_address, asset, total_volume, transfer_count,
+               first_block, last_block
         from {FLOWS}.money_flow_edges order by network, from_address, to_address, asset""")
     assert rows == expected_edges(TORUS + BITTENSOR)
     times = query(world, f"""select first_activity_at, last_activity_at, transfer_types, from_is_system
@@ -203,7 +203,7 @@ def test_entities_and_labels(world: Path) -> None:
         where address = '{GENESIS}'""") == [(Decimal("739.44177341"), "739441773410000000000")]
     assert query(world, f"select count(), sum(genesis_amount) from {FLOWS}.money_flow_genesis_accounts") == [
         (592, Decimal("65786961.454650542"))]
-    assert query(world, f"""select netuid, neuron_uid, owner_address, registration_count, last_updated_block_height
+    assert query(world, f"""select netuid, neuron_uid, owner_address, registration_count, last_registered_block_height
         from {FLOWS}.money_flow_neurons order by netuid, neuron_uid""") == [
         (1, 0, "HK_C", 2, 101), (1, 1, "HK_B", 1, 100)]
     assert query(world, f"""select owner_address, netuid, neuron_uid, is_current_owner
@@ -257,7 +257,7 @@ def test_communities_find_the_groups(world: Path) -> None:
         groups.setdefault((network, community), set()).add(address)
     assert sorted(sorted(g) for (network, _), g in groups.items() if network == "torus") == [
         [GENESIS, "H", "I", "J"], ["A", "B", "C"], ["D", "E", "F", "G"]]
-    sizes = query(world, f"select address_count from {FLOWS}.money_flow_communities where network = 'torus'")
+    sizes = query(world, f"select community_size from {FLOWS}.money_flow_communities where network = 'torus'")
     assert sorted(size for size, in sizes) == [3, 4, 4]
 
 

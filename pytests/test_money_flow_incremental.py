@@ -68,8 +68,8 @@ def load(chdb: Path, number: int) -> list[Transfer]:
 
 
 def edges(chdb: Path) -> list[tuple]:
-    return query(chdb, f"""select network, from_address, to_address, asset, volume, transfer_count,
-        first_activity_block_height, last_activity_block_height
+    return query(chdb, f"""select network, from_address, to_address, asset, total_volume, transfer_count,
+        first_block, last_block
         from {FLOWS}.money_flow_edges order by network, from_address, to_address, asset""")
 
 

@@ -5,7 +5,7 @@ with transfer_totals as (
         network,
         asset,
         count() as transfer_count,
-        sum(amount) as volume
+        sum(amount) as total_volume
     from {{ ref('balance_transfers') }}
     group by network, asset
 ),
@@ -15,7 +15,7 @@ edge_totals as (
         network,
         asset,
         sum(transfer_count) as transfer_count,
-        sum(volume) as volume
+        sum(total_volume) as total_volume
     from {{ ref('money_flow_edges') }}
     group by network, asset
 )
@@ -25,11 +25,11 @@ select
     transfer_totals.asset as asset,
     transfer_totals.transfer_count as transfers,
     edge_totals.transfer_count as edge_transfers,
-    transfer_totals.volume as transfer_volume,
-    edge_totals.volume as edge_volume
+    transfer_totals.total_volume as transfer_volume,
+    edge_totals.total_volume as edge_volume
 from transfer_totals
 full outer join edge_totals
     on transfer_totals.network = edge_totals.network and transfer_totals.asset = edge_totals.asset
 where
     transfer_totals.transfer_count != edge_totals.transfer_count
-    or transfer_totals.volume != edge_totals.volume
+    or transfer_totals.total_volume != edge_totals.total_volume

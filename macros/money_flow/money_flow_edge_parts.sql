@@ -7,12 +7,12 @@ network,
 from_address,
 to_address,
 asset,
-amount as volume,
+amount as total_volume,
 toUInt64(1) as transfer_count,
 block_time as first_activity_at,
 block_time as last_activity_at,
-block_height as first_activity_block_height,
-block_height as last_activity_block_height,
+block_height as first_block,
+block_height as last_block,
 [transfer_type] as transfer_types,
 from_is_system,
 to_is_system,
@@ -32,8 +32,8 @@ _version
 {% macro money_flow_edge_column_names() %}
     {#- The columns of money_flow_edges, in table order. -#}
     {{ return([
-        'network', 'from_address', 'to_address', 'asset', 'volume', 'transfer_count',
-        'first_activity_at', 'last_activity_at', 'first_activity_block_height',
-        'last_activity_block_height', 'transfer_types', 'from_is_system', 'to_is_system', '_version',
+        'network', 'from_address', 'to_address', 'asset', 'total_volume', 'transfer_count',
+        'first_activity_at', 'last_activity_at', 'first_block',
+        'last_block', 'transfer_types', 'from_is_system', 'to_is_system', '_version',
     ]) }}
 {% endmacro %}

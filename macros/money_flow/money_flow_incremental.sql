@@ -22,12 +22,12 @@
 {% macro money_flow_batches(upstream) %}
     {#- This run's batch (incremental_batches, up to what `upstream` has processed), each
         network's batch with `recomputes`: some row of this model is active at or above the
-        batch's first block (its highest last_activity_block_height), so the batch re-processes
+        batch's first block (its highest last_block), so the batch re-processes
         blocks the model has summed up; false for new blocks at the tip, the usual case. -#}
     {%- set batches = incremental_batches(upstream=upstream) -%}
     {%- if batches and is_incremental() -%}
         {%- set highest = {} -%}
-        {%- for row in run_query('select toString(network), max(last_activity_block_height) from '
+        {%- for row in run_query('select toString(network), max(last_block) from '
             ~ this ~ ' group by network').rows -%}
             {%- do highest.update({row[0]: row[1]}) -%}
         {%- endfor -%}

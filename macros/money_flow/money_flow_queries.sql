@@ -80,7 +80,7 @@ select
     hops.from_address as from_address,
     hops.to_address as to_address,
     edges.asset as asset,
-    edges.volume as volume,
+    edges.total_volume as total_volume,
     edges.transfer_count as transfer_count
 from hops
 inner join {{ ref('money_flow_edges') }} as edges
@@ -108,7 +108,7 @@ with recursive oriented_edges as (
         edges.from_address as from_address,
         edges.to_address as to_address,
         edges.asset as asset,
-        edges.volume as volume,
+        edges.total_volume as total_volume,
         edges.transfer_count as transfer_count
     from {{ ref('money_flow_edges') }} as edges
     where
@@ -124,7 +124,7 @@ with recursive oriented_edges as (
         edges.from_address as from_address,
         edges.to_address as to_address,
         edges.asset as asset,
-        edges.volume as volume,
+        edges.total_volume as total_volume,
         edges.transfer_count as transfer_count
     from {{ ref('money_flow_edges') }} as edges
     where
@@ -164,12 +164,12 @@ select
     oriented_edges.from_address as from_address,
     oriented_edges.to_address as to_address,
     oriented_edges.asset as asset,
-    any(oriented_edges.volume) as volume,
+    any(oriented_edges.total_volume) as total_volume,
     any(oriented_edges.transfer_count) as transfer_count
 from oriented_edges
 inner join reached on oriented_edges.node = reached.address
 group by oriented_edges.from_address, oriented_edges.to_address, oriented_edges.asset
-order by hop asc, volume desc, from_address asc, to_address asc, asset asc
+order by hop asc, total_volume desc, from_address asc, to_address asc, asset asc
 limit {{ row_cap }}
 {% endmacro %}
 
@@ -209,17 +209,17 @@ select
     from_address,
     to_address,
     asset,
-    volume,
+    total_volume,
     transfer_count,
-    volume / transfer_count as average_transfer,
+    total_volume / transfer_count as avg_amount,
     first_activity_at,
     last_activity_at
 from {{ ref('money_flow_edges') }}
 where
     network = {{ quoted_literal(network) }}
     and {{ money_flow_asset_condition(asset) }}
-    and volume > {{ money_flow_amount(min_volume, 'min_volume') }}
-order by volume desc, from_address asc, to_address asc
+    and total_volume > {{ money_flow_amount(min_volume, 'min_volume') }}
+order by total_volume desc, from_address asc, to_address asc
 limit {{ row_cap }}
 {% endmacro %}
 

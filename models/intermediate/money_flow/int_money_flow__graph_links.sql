@@ -13,7 +13,7 @@ select
     cityHash64(network, from_address) as source_key,
     cityHash64(network, to_address) as target_key,
     -- summed exactly, then converted: a Float64 sum would depend on the order of the rows
-    toFloat64(sum(toDecimal256(volume, 18))) as volume,
+    toFloat64(sum(toDecimal256(total_volume, 18))) as volume,
     sum(transfer_count) as transfer_count
 from {{ ref('money_flow_edges') }}
 where from_address != '' and to_address != ''

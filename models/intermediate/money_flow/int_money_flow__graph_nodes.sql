@@ -9,7 +9,7 @@ with node_sides as (
     select
         network,
         from_address as address,
-        volume,
+        total_volume,
         transfer_count
     from {{ ref('money_flow_edges') }}
     where from_address != '' and to_address != ''
@@ -19,7 +19,7 @@ with node_sides as (
     select
         network,
         to_address as address,
-        toDecimal128(0, 18) as volume,
+        toDecimal128(0, 18) as total_volume,
         transfer_count
     from {{ ref('money_flow_edges') }}
     where from_address != '' and to_address != ''
@@ -30,7 +30,7 @@ select
     cityHash64(network, address) as node_key,
     address,
     -- summed exactly, then converted: a Float64 sum would depend on the order of the rows
-    toFloat64(sum(toDecimal256(volume, 18))) as out_volume,
+    toFloat64(sum(toDecimal256(total_volume, 18))) as out_volume,
     toFloat64(sum(transfer_count)) as strength
 from node_sides
 group by network, address

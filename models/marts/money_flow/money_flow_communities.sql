@@ -9,7 +9,7 @@
 select
     network,
     community_id,
-    count() as address_count,
+    count() as community_size,
     argMax(address, (community_page_rank, address)) as top_address,
     max(community_page_rank) as top_community_page_rank,
     sum(page_rank) as page_rank_total

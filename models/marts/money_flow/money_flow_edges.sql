@@ -42,7 +42,7 @@ with
             to_address,
             asset
         from {{ this }}
-        where {{ money_flow_touched_condition(batches, 'last_activity_block_height') }}
+        where {{ money_flow_touched_condition(batches, 'last_block') }}
     ),
 
     edge_parts as (
@@ -85,12 +85,12 @@ with
                 from_address,
                 to_address,
                 asset,
-                toDecimal128(0, 18) as volume,
+                toDecimal128(0, 18) as total_volume,
                 toUInt64(0) as transfer_count,
                 toDateTime64(0, 3, 'UTC') as first_activity_at,
                 toDateTime64(0, 3, 'UTC') as last_activity_at,
-                toUInt32(0) as first_activity_block_height,
-                toUInt32(0) as last_activity_block_height,
+                toUInt32(0) as first_block,
+                toUInt32(0) as last_block,
                 cast([], 'Array(LowCardinality(String))') as transfer_types,
                 false as from_is_system,
                 false as to_is_system,
@@ -111,14 +111,14 @@ edges as (
         from_address,
         to_address,
         asset,
-        sum(volume) as volume,
+        sum(total_volume) as total_volume,
         -- named apart: the minIf conditions below read the parts' transfer_count
         sum(transfer_count) as edge_transfer_count,
         -- empty parts (transfer_count 0) hold no activity
         minIf(first_activity_at, transfer_count > 0) as first_activity_at,
         max(last_activity_at) as last_activity_at,
-        minIf(first_activity_block_height, transfer_count > 0) as first_activity_block_height,
-        max(last_activity_block_height) as last_activity_block_height,
+        minIf(first_block, transfer_count > 0) as first_block,
+        max(last_block) as last_block,
         arraySort(groupUniqArrayArray(transfer_types)) as transfer_types,
         max(from_is_system) as from_is_system,
         max(to_is_system) as to_is_system,
@@ -132,12 +132,12 @@ select
     from_address,
     to_address,
     asset,
-    volume,
+    total_volume,
     edge_transfer_count as transfer_count,
     first_activity_at,
     last_activity_at,
-    first_activity_block_height,
-    last_activity_block_height,
+    first_block,
+    last_block,
     cast(transfer_types, 'Array(LowCardinality(String))') as transfer_types,
     from_is_system,
     to_is_system,

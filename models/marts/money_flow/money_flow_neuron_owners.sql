@@ -9,8 +9,8 @@ with ownerships as (
         assumeNotNull(netuid) as netuid,
         assumeNotNull(neuron_uid) as neuron_uid,
         min(block_time) as first_registered_at,
-        max(block_time) as last_updated_at,
-        max(block_height) as last_updated_block_height,
+        max(block_time) as last_registered_at,
+        max(block_height) as last_registered_block_height,
         max((block_height, event_index)) as last_registration,
         count() as registration_count
     from {{ ref('int_money_flow__registration_events') }}
@@ -28,8 +28,8 @@ select
     netuid,
     neuron_uid,
     first_registered_at,
-    last_updated_at,
-    last_updated_block_height,
+    last_registered_at,
+    last_registered_block_height,
     registration_count,
     last_registration
     = max(last_registration) over (partition by network, netuid, neuron_uid) as is_current_owner

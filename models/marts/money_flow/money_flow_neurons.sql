@@ -8,8 +8,8 @@ select
     neuron_uid,
     argMax(owner_address, is_current_owner) as owner_address,
     min(first_registered_at) as first_registered_at,
-    max(last_updated_at) as last_updated_at,
-    max(last_updated_block_height) as last_updated_block_height,
+    max(last_registered_at) as last_registered_at,
+    max(last_registered_block_height) as last_registered_block_height,
     sum(registration_count) as registration_count
 from {{ ref('money_flow_neuron_owners') }}
 group by network, netuid, neuron_uid
