@@ -28,9 +28,9 @@ ANALYTICS = "path:models/marts/analytics"
 # Every analytics relation, with its key: compared row for row between builds.
 MARTS = {
     "balance_transfers_statistics": "network, asset",
-    "balance_transfers_daily_volume": "network, asset, transfer_date",
+    "balance_transfers_daily_volume": "network, asset, period_start",
     "balance_transfers_volume_4h": "network, asset, period_start",
-    "balance_transfers_volume_trends": "network, asset, transfer_date",
+    "balance_transfers_volume_trends": "network, asset, period_start",
     "network_activity_daily": "network, asset, period_start",
     "network_activity_weekly": "network, asset, period_start",
     "network_activity_monthly": "network, asset, period_start",
@@ -189,7 +189,7 @@ def assert_exact_figures(chdb_path: Path) -> None:
     statistics = rows(chdb_path, """
         select network, asset, transfer_count, total_volume, total_fees, unique_senders, unique_receivers,
                unique_addresses, min_amount, max_amount, avg_amount, median_amount, first_block, last_block,
-               first_transfer_at, last_transfer_at
+               first_activity_at, last_activity_at
         from substrate_flows.balance_transfers_statistics order by network""")
     assert statistics == [
         ("bittensor", "TAO", 20, d("20"), d("0"), 20, 1, 21, d("1"), d("1"), d("1"), d("1"), 200, 200,
@@ -249,14 +249,14 @@ def assert_exact_figures(chdb_path: Path) -> None:
         (at("2024-02-01 12:00:00"), 1, d("2000000")),
     ]
     assert rows(chdb_path, """
-        select transfer_date, transfer_count, total_volume, unique_addresses
-        from substrate_flows.balance_transfers_daily_volume where network = 'torus' order by transfer_date""") == [
+        select period_start, transfer_count, total_volume, unique_addresses
+        from substrate_flows.balance_transfers_daily_volume where network = 'torus' order by period_start""") == [
         (date(2024, 1, 1), 5, d("81.5"), 4), (date(2024, 1, 7), 1, d("100"), 2),
         (date(2024, 1, 8), 1, d("5"), 2), (date(2024, 2, 1), 1, d("2000000"), 2)]
 
     # Trends: every day Jan 1 .. Feb 1 (32 rows); windows end on their day.
     trends = {r[0]: r[1:] for r in rows(chdb_path, """
-        select transfer_date, total_volume, days_in_7d_window, avg_volume_7d, avg_volume_30d
+        select period_start, total_volume, days_in_7d_window, avg_volume_7d, avg_volume_30d
         from substrate_flows.balance_transfers_volume_trends where network = 'torus'""")}
     assert len(trends) == 32
     assert trends[date(2024, 1, 1)] == (d("81.5"), 1, d("81.5"), d("81.5"))

@@ -15,8 +15,8 @@
         {%- do measures.extend(['amount_' ~ bin ~ '_count', 'amount_' ~ bin ~ '_volume']) -%}
     {%- endfor -%}
     {%- do measures.extend(['avg_amount', 'median_amount', 'min_amount', 'max_amount', 'avg_fee',
-        'median_fee', 'min_fee', 'max_fee', 'first_block', 'last_block', 'first_transfer_at',
-        'last_transfer_at', '_version']) -%}
+        'median_fee', 'min_fee', 'max_fee', 'first_block', 'last_block', 'first_activity_at',
+        'last_activity_at', '_version']) -%}
     {{ return(measures) }}
 {% endmacro %}
 

@@ -5,7 +5,7 @@
     {%- do measures.extend(['amount_' ~ bin ~ '_count', 'amount_' ~ bin ~ '_volume']) -%}
 {%- endfor -%}
 {%- do measures.extend(['min_amount', 'max_amount', 'min_fee',
-    'max_fee', 'first_block', 'last_block', 'first_transfer_at', 'last_transfer_at', '_version']) -%}
+    'max_fee', 'first_block', 'last_block', 'first_activity_at', 'last_activity_at', '_version']) -%}
 {{ analytics_table_config(
     ['network', 'asset', 'bucket_start'], partition_by='toYYYYMM(bucket_start)') }}
 {%- set batches = incremental_batches(upstream=ref('balance_transfers')) %}
@@ -77,8 +77,8 @@ buckets as (
         max(fee) as max_fee,
         min(block_height) as first_block,
         max(block_height) as last_block,
-        min(block_time) as first_transfer_at,
-        max(block_time) as last_transfer_at,
+        min(block_time) as first_activity_at,
+        max(block_time) as last_activity_at,
         max(_version) as _version
     from transfers
     group by network, asset, bucket_start

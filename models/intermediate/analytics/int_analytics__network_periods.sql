@@ -50,8 +50,8 @@ buckets as (
         max_fee as bucket_max_fee,
         first_block as bucket_first_block,
         last_block as bucket_last_block,
-        first_transfer_at as bucket_first_transfer_at,
-        last_transfer_at as bucket_last_transfer_at,
+        first_activity_at as bucket_first_activity_at,
+        last_activity_at as bucket_last_activity_at,
         _version as bucket_version
     from {{ ref('int_analytics__network_buckets') }}
     {% if is_incremental() %}
@@ -94,8 +94,8 @@ period_activity as (
         max(bucket_max_fee) as max_fee,
         min(bucket_first_block) as first_block,
         max(bucket_last_block) as last_block,
-        min(bucket_first_transfer_at) as first_transfer_at,
-        max(bucket_last_transfer_at) as last_transfer_at,
+        min(bucket_first_activity_at) as first_activity_at,
+        max(bucket_last_activity_at) as last_activity_at,
         max(bucket_version) as _version
     from buckets
     group by grain, network, asset, period_start

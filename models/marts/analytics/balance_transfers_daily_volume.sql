@@ -4,7 +4,7 @@
 select
     network,
     asset,
-    period_start as transfer_date,
+    period_start,
     transfer_count,
     total_volume,
     total_fees,

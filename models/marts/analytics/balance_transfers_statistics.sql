@@ -21,7 +21,7 @@ select
     sum(fee) / count() as avg_fee,
     min(block_height) as first_block,
     max(block_height) as last_block,
-    min(block_time) as first_transfer_at,
-    max(block_time) as last_transfer_at
+    min(block_time) as first_activity_at,
+    max(block_time) as last_activity_at
 from {{ ref('balance_transfers') }}
 group by network, asset

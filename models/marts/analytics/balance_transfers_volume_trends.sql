@@ -8,7 +8,7 @@ daily_volume as (
     select
         network,
         asset,
-        period_start as transfer_date,
+        period_start as activity_date,
         transfer_count,
         total_volume
     from {{ ref('network_activity_daily') }}
@@ -20,10 +20,10 @@ asset_days as (
         asset,
         arrayJoin(
             arrayMap(
-                day_offset -> addDays(min(transfer_date), day_offset),
-                range(toUInt32(dateDiff('day', min(transfer_date), max(transfer_date)) + 1))
+                day_offset -> addDays(min(activity_date), day_offset),
+                range(toUInt32(dateDiff('day', min(activity_date), max(activity_date)) + 1))
             )
-        ) as transfer_date
+        ) as activity_date
     from daily_volume
     group by network, asset
 ),
@@ -32,7 +32,7 @@ calendar_volume as (
     select
         asset_days.network,
         asset_days.asset,
-        asset_days.transfer_date,
+        asset_days.activity_date,
         daily_volume.transfer_count,
         daily_volume.total_volume
     from asset_days
@@ -40,14 +40,14 @@ calendar_volume as (
         on
             asset_days.network = daily_volume.network
             and asset_days.asset = daily_volume.asset
-            and asset_days.transfer_date = daily_volume.transfer_date
+            and asset_days.activity_date = daily_volume.activity_date
     settings join_use_nulls = 0
 )
 
 select
     network,
     asset,
-    transfer_date,
+    activity_date as period_start,
     transfer_count,
     total_volume,
     count() over last_7_days as days_in_7d_window,
@@ -59,8 +59,8 @@ select
 from calendar_volume
 window
     last_7_days as (
-        partition by network, asset order by transfer_date rows between 6 preceding and current row
+        partition by network, asset order by activity_date rows between 6 preceding and current row
     ),
     last_30_days as (
-        partition by network, asset order by transfer_date rows between 29 preceding and current row
+        partition by network, asset order by activity_date rows between 29 preceding and current row
     )
