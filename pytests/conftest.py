@@ -6,6 +6,7 @@ test's own reads (this process) take turns: `query` opens, reads and closes.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import clickhouse_connect
 import pytest
 
 from loader.connection import connect
+from loader.synthetic.accounts import ss58
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -72,3 +74,27 @@ def dbt(chdb_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
         return run_dbt(args, chdb_path, project_dir=project_dir, check=check)
 
     return call
+
+
+
+_NAMES: dict[str, str] = {}  # each test account given so far -> its name
+
+
+def account(name: str, prefix: int = 42) -> str:
+    """A valid test account: the SS58 address (network `prefix`, real checksum) of a 32-byte id
+    derived from `name`; the same name always gives the same address."""
+    address = ss58(prefix, hashlib.sha256(name.encode()).digest())
+    _NAMES[address] = name
+    return address
+
+
+def named(value: Any) -> Any:
+    """`value` (a string, or rows, lists, sets and dicts of them) with every test account
+    replaced by its name, so assertions read like the fixtures."""
+    if isinstance(value, str):
+        return _NAMES.get(value, value)
+    if isinstance(value, dict):
+        return {named(key): named(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return type(value)(named(item) for item in value)
+    return value

@@ -3,7 +3,8 @@
 One small hand-made history, loaded in two steps the way a live chain arrives: step 2 adds
 blocks, replaces a block (its transfers change: addresses E and F vanish) and empties another
 (the only transfer of a day, week and 4-hour bucket, and of address G, goes away). Every figure
-asserted below is worked out by hand from the transfers listed in FINAL_TRANSFERS.
+asserted below is worked out by hand from the transfers listed below STEP_3. Fixtures and
+assertions name the addresses (A, B, ...); the blocks hold valid accounts (conftest.account).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import BIN, query, run_dbt
+from conftest import BIN, account, named, query, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +46,7 @@ MARTS = {
 
 @dataclass
 class Transfer:
-    sender: str
+    sender: str  # a name: the block holds its test account (conftest.account)
     receiver: str
     tokens: str
     fee_tokens: str | None = None
@@ -57,7 +58,7 @@ class Block:
     height: int
     at: str  # UTC, "YYYY-MM-DD HH:MM:SS[.fff]"
     transfers: list[Transfer] = field(default_factory=list)
-    treasury_awards: list[tuple[str, str]] = field(default_factory=list)  # (account, tokens)
+    treasury_awards: list[tuple[str, str]] = field(default_factory=list)  # (account name, tokens)
     version: str = "a"  # a new version (different hash) replaces the block
 
     def canonical(self) -> dict[str, Any]:
@@ -66,22 +67,24 @@ class Block:
         when = datetime.fromisoformat(self.at).replace(tzinfo=timezone.utc)
         extrinsics, events = [], []
         for number, transfer in enumerate(self.transfers, start=1):
-            extrinsics.append({"index": number, "hash": f"0x{self.height:x}{number:02x}", "signer": transfer.sender,
+            sender, receiver = account(transfer.sender), account(transfer.receiver)
+            extrinsics.append({"index": number, "hash": f"0x{self.height:x}{number:02x}", "signer": sender,
                                "call_module": "Balances", "call_function": "transfer_keep_alive",
                                "success": True, "pays_fee": transfer.fee_tokens is not None})
             events.append({"extrinsic_index": number, "phase": "apply_extrinsic", "module_id": "Balances",
                            "event_id": "Transfer", "attributes": {
-                               "from": transfer.sender, "to": transfer.receiver,
+                               "from": sender, "to": receiver,
                                "amount": int(Decimal(transfer.tokens) * planck)}})
             if transfer.fee_tokens is not None:
                 events.append({"extrinsic_index": number, "phase": "apply_extrinsic",
                                "module_id": "TransactionPayment", "event_id": "TransactionFeePaid", "attributes": {
-                                   "who": transfer.sender, "actual_fee": int(Decimal(transfer.fee_tokens) * planck),
+                                   "who": sender, "actual_fee": int(Decimal(transfer.fee_tokens) * planck),
                                    "tip": 0}})
-        for account, tokens in self.treasury_awards:
+        for name, tokens in self.treasury_awards:
             events.append({"extrinsic_index": None, "phase": "finalization", "module_id": "Treasury",
                            "event_id": "Awarded", "attributes": {
-                               "proposal_index": 1, "award": int(Decimal(tokens) * planck), "account": account}})
+                               "proposal_index": 1, "award": int(Decimal(tokens) * planck),
+                               "account": account(name)}})
         return {"block_height": self.height, "block_hash": f"0x{self.version}{self.height:063x}",
                 "block_timestamp": int(when.timestamp() * 1000), "extrinsics": extrinsics,
                 "events": [{"index": index, **event} for index, event in enumerate(events)]}
@@ -130,6 +133,11 @@ def rows(chdb_path: Path, sql: str) -> list[tuple[Any, ...]]:
     return query(chdb_path, sql)
 
 
+def by_name(found: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows with each test account as its name, sorted (SQL sorts the accounts, not the names)."""
+    return sorted(named(found))
+
+
 def snapshot(chdb_path: Path) -> dict[str, list[tuple[Any, ...]]]:
     return {name: rows(chdb_path, f"select * from substrate_flows.{name} order by {key}") for name, key in MARTS.items()}
 
@@ -146,8 +154,8 @@ def at(text: str) -> datetime:
 def test_analytics_exact_incremental_replay_and_full_refresh(chdb_path: Path) -> None:
     load(chdb_path, STEP_1, "step1")
     build(chdb_path)
-    assert rows(chdb_path, "select address, transfer_count from substrate_flows.address_analytics"
-                           " where network = 'torus' order by address") == [
+    assert by_name(rows(chdb_path, "select address, transfer_count from substrate_flows.address_analytics"
+                                   " where network = 'torus'")) == [
         ("A", 3), ("B", 2), ("C", 2), ("E", 1), ("F", 1), ("G", 1)]
 
     load(chdb_path, STEP_2, "step2")
@@ -268,7 +276,7 @@ def assert_exact_figures(chdb_path: Path) -> None:
 
     # Address analytics: every transfer of an account, treasury -> C 50 included (and counted apart);
     # the treasury itself is no address; E, F and G vanished with their blocks.
-    address = rows(chdb_path, """
+    address = by_name(rows(chdb_path, """
         select address, transfer_count, sent_count, received_count, self_transfer_count, sent_volume,
                received_volume, net_flow, fees_paid, unique_senders, unique_receivers, unique_counterparties,
                first_activity_at, last_activity_at, first_sent_at, last_received_at, active_days,
@@ -276,7 +284,7 @@ def assert_exact_figures(chdb_path: Path) -> None:
                sent_dust_count, sent_small_count, sent_medium_count, sent_huge_count, avg_sent_amount,
                min_sent_amount, max_sent_amount, avg_received_amount, min_received_amount, max_received_amount,
                address_type, first_block, last_block
-        from substrate_flows.address_analytics where network = 'torus' order by address""")
+        from substrate_flows.address_analytics where network = 'torus'"""))
     assert address == [
         ("A", 5, 3, 3, 1, d("11.5"), d("2000021"), d("2000009.5"), d("0.1"), 2, 2, 3,
          at("2024-01-01 01:00:00"), at("2024-02-01 13:00:00"), at("2024-01-01 01:00:00"), at("2024-02-01 13:00:00"),
@@ -292,41 +300,41 @@ def assert_exact_figures(chdb_path: Path) -> None:
          at("2024-02-01 13:00:00"), at("2024-02-01 13:00:00"), at("2024-02-01 13:00:00"), None,
          1, 0, 0, 1, 0, 0, 0, 0, 1, d("2000000"), d("2000000"), d("2000000"), None, None, None, "whale", 105, 105),
     ]
-    variances = rows(chdb_path, "select address, sent_amount_variance, received_amount_variance"
-                                " from substrate_flows.address_analytics where network = 'torus' order by address")
+    variances = by_name(rows(chdb_path, "select address, sent_amount_variance, received_amount_variance"
+                                        " from substrate_flows.address_analytics where network = 'torus'"))
     # A sent 10, 0.5, 1; B sent 20, 5 and received 10, 100; C received 0.5, 5, 50; D received nothing
     assert variances[0][1] == pytest.approx(float((d("101.25") - d("11.5") ** 2 / 3) / 3), rel=1e-12)
     assert variances[1][1:] == (56.25, 2025.0)
     assert variances[2][1:] == (0.0, 499.5)
     assert variances[3][1:] == (0.0, None)
     # The part with a system counterparty: C's treasury award, nobody sent to the system.
-    assert rows(chdb_path, """
+    assert named(rows(chdb_path, """
         select address, received_from_system_count, received_from_system_volume, sent_to_system_count,
                sent_to_system_volume
-        from substrate_flows.address_analytics where network = 'torus' and received_from_system_count > 0""") == [
+        from substrate_flows.address_analytics where network = 'torus' and received_from_system_count > 0""")) == [
         ("C", 1, d("50"), 0, d("0"))]
     assert rows(chdb_path, "select address_type, count() from substrate_flows.address_analytics"
                            " where network = 'bittensor' group by address_type order by address_type") == [
         ("hub", 1), ("retail", 20)]
 
-    assert rows(chdb_path, """
+    assert by_name(rows(chdb_path, f"""
         select address, period_start, transfer_count, sent_volume, received_volume, unique_counterparties, active_days
-        from substrate_flows.address_activity_weekly where network = 'torus' and address in ('A', 'B')
-        order by address, period_start""") == [
+        from substrate_flows.address_activity_weekly
+        where network = 'torus' and address in ('{account("A")}', '{account("B")}')""")) == [
         ("A", date(2024, 1, 1), 4, d("11.5"), d("21"), 2, 1),
         ("A", date(2024, 1, 29), 1, d("0"), d("2000000"), 1, 1),
         ("B", date(2024, 1, 1), 3, d("20"), d("110"), 2, 2),
         ("B", date(2024, 1, 8), 1, d("5"), d("0"), 1, 1),
     ]
-    assert rows(chdb_path, "select address, period_start, transfer_count from substrate_flows.address_activity_monthly"
-                           " where network = 'torus' order by address, period_start") == [
+    assert by_name(rows(chdb_path, "select address, period_start, transfer_count"
+                                   " from substrate_flows.address_activity_monthly where network = 'torus'")) == [
         ("A", date(2024, 1, 1), 4), ("A", date(2024, 2, 1), 1), ("B", date(2024, 1, 1), 4),
         ("C", date(2024, 1, 1), 4), ("D", date(2024, 2, 1), 1)]
     # Rolling windows end at Feb 1 13:00 (the last TOR transfer); 30 days reach back past Jan 7 23:59:59.999.
-    assert rows(chdb_path, """
+    assert by_name(rows(chdb_path, """
         select address, transfer_count_24h, received_volume_7d, sent_volume_30d, received_volume_30d,
                transfer_count_90d
-        from substrate_flows.address_rolling_activity where network = 'torus' order by address""") == [
+        from substrate_flows.address_rolling_activity where network = 'torus'""")) == [
         ("A", 1, d("2000000"), d("0"), d("2000000"), 5),
         ("B", 0, d("0"), d("5"), d("100"), 4),
         ("C", 0, d("0"), d("100"), d("5"), 4),

@@ -16,7 +16,7 @@ from typing import Any
 import clickhouse_connect
 import pytest
 
-from conftest import query, run_dbt
+from conftest import account, query, run_dbt
 from loader.schema import ensure_schema
 
 pytestmark = pytest.mark.slow
@@ -108,9 +108,9 @@ def fee_paid(who: str, actual_fee: int, extrinsic: int, tip: int = 0) -> Event:
                  extrinsic)
 
 
-A, B, C, D = "5CqxA", "5HgRB", "5CoSC", "5DoVD"  # Torus accounts (shortened SS58)
-COLD, HOT = "5Evbcold", "5F4thot"  # Bittensor coldkey / hotkey
-P1, P2 = "14ShP1", "16ZLP2"  # Polkadot accounts
+A, B, C, D = (account(name) for name in "ABCD")  # Torus accounts
+COLD, HOT = account("cold"), account("hot")  # Bittensor coldkey / hotkey
+P1, P2 = account("P1", prefix=0), account("P2", prefix=0)  # Polkadot accounts
 U128_MAX = 2**128 - 1
 
 FIRST_LOAD = [
@@ -118,7 +118,7 @@ FIRST_LOAD = [
         Event("Balances", "Transfer", {"from": A, "to": B, "amount": 123456789012345678901234567}, 1),
         fee_paid(A, 149442879641600, 1, tip=1000),
         # Extrinsic 2 failed: its transfer is excluded, extrinsic 1's (same block) is not.
-        Event("Balances", "Transfer", ["A", "C", 5 * 10**18], 2),
+        Event("Balances", "Transfer", [A, C, 5 * 10**18], 2),
         Event("System", "ExtrinsicFailed", {"dispatch_error": {"Module": {"index": 12}}}, 2),
     ]),
     Block("torus", 11, [Event("Torus0", "StakeAdded", [A, D, 13000340975772328810068], 0)]),
@@ -292,3 +292,4 @@ def test_extraction_in_chunks_of_loads_equals_one_statement(chdb_path: Path) -> 
         [("bittensor", 6, 6, 1, 2), ("polkadot", 1248328, 1248328, 1, 2), ("torus", 12, 12, 1, 2)],
         [("torus", 10, 13, 2, 3)], [("bittensor", 7, 7, 3, 4)]]
     assert transfers(chdb_path) == chunked
+
