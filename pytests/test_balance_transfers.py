@@ -293,3 +293,24 @@ def test_extraction_in_chunks_of_loads_equals_one_statement(chdb_path: Path) -> 
         [("torus", 10, 13, 2, 3)], [("bittensor", 7, 7, 3, 4)]]
     assert transfers(chdb_path) == chunked
 
+
+HOSTILE_ADDRESSES = ["x'); DROP TABLE balance_transfers; --", "bad\u0000nul", "two\nlines", "\u202e" + "\u05d0" * 5000,
+                     "5CqxA", "0x1234"]
+
+
+def test_an_address_that_is_no_account_is_rejected_and_the_build_completes(chdb_path: Path) -> None:
+    """Stored verbatim (nothing is injected), but never a transfer: each goes to the rejected
+    model as invalid_address, a valid transfer of the same block is kept, and every mart builds."""
+    events = [Event("Balances", "Transfer", {"from": bad, "to": B, "amount": 10**18}, index)
+              for index, bad in enumerate(HOSTILE_ADDRESSES)]
+    events += [Event("Balances", "Transfer", [C, bad, 10**18], 10 + index) for index, bad in enumerate(HOSTILE_ADDRESSES)]
+    events.append(Event("Balances", "Transfer", {"from": A, "to": "0x" + "ab" * 32, "amount": 3 * 10**18}, 99))
+    load_raw(chdb_path, [Block("torus", 20, events)], load_id=1)
+    run_dbt(["build", "--select", "balance_transfers+"], chdb_path)
+    assert transfers(chdb_path) == [
+        ("torus", 20, 12, "20-99", A, "0x" + "ab" * 32, "TOR", "3", "0", "transfer", False, False, 1)]
+    assert query(chdb_path, """select reject_reason, count(), countIf(from_address in {bad:Array(String)}),
+        countIf(to_address in {bad:Array(String)}) from substrate_flows.balance_transfers_rejected group by all""",
+        parameters={"bad": HOSTILE_ADDRESSES}) == [("invalid_address", 12, 6, 6)]
+    assert query(chdb_path, "select count() from substrate_flows.address_analytics where address in {bad:Array(String)}",
+                 parameters={"bad": HOSTILE_ADDRESSES}) == [(0,)]

@@ -41,3 +41,15 @@
     {#- "crowdloan-2000" from a numeric id; '' (rejected as missing_address) if it is not one. -#}
     {{ return("if(match(" ~ id ~ ", '^[0-9]+$'), concat('" ~ prefix ~ "-', " ~ id ~ "), '')") }}
 {% endmacro %}
+
+{% macro account_address_is_valid(address) %}
+    {#- SQL: `address` has the form of an account: SS58 (base58 of a 1-byte network prefix below
+        64, or a 2-byte one, then a 32-byte account id and a 2-byte checksum) or a 0x-hex account
+        id of 20 or 32 bytes. The SS58 checksum itself (BLAKE2b) is not verified: the engine has
+        no BLAKE2b function. -#}
+    {%- set decoded = 'tryBase58Decode(' ~ address ~ ')' -%}
+    {%- set first_byte = 'reinterpretAsUInt8(substring(' ~ decoded ~ ', 1, 1))' -%}
+    {{ return("(match(" ~ address ~ ", '^0x([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$') or multiIf("
+        ~ "length(" ~ decoded ~ ") = 35, " ~ first_byte ~ " < 64, "
+        ~ "length(" ~ decoded ~ ") = 36, " ~ first_byte ~ " between 64 and 127, false))") }}
+{% endmacro %}

@@ -142,6 +142,10 @@ checked_events as (
             asset is null or decimals is null, 'no_network_settings',
             from_address = '' and transfer_type != 'stake_added_legacy'
             or to_address = '' and transfer_type != 'stake_removed_legacy', 'missing_address',
+            not from_is_system and from_address != ''
+            and not {{ account_address_is_valid('from_address') }}
+            or not to_is_system and to_address != ''
+            and not {{ account_address_is_valid('to_address') }}, 'invalid_address',
             not is_amount_integer, 'amount_not_an_unsigned_integer',
             not {{ planck_fits_decimal128_18('amount_digits', 'decimals') }},
             'amount_exceeds_decimal128_18',
