@@ -7,6 +7,7 @@ address that must find nothing and break nothing.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -340,13 +341,39 @@ def test_analyses_compile_for_bi_tools(world: Path) -> None:
     assert [r[1] for r in top] == sorted((r[1] for r in top), reverse=True)
 
 
-def test_run_operation_prints_a_table(world: Path) -> None:
-    done = run_dbt(["run-operation", "money_flow_shortest_path", "--args",
-                    f"{{source_address: {A}, target_address: {G}, asset: TOR}}"], world)
-    table = [line for line in done.stdout.splitlines() if line.startswith("|")]
-    assert [cell.strip() for cell in table[0].split("|")[1:4]] == ["hop", "from_address", "to_address"]
-    assert [named(line.split("|")[2].strip()) + ">" + named(line.split("|")[3].strip()) for line in table[2:]] == [
-        "A>C", "C>D", "D>E", "E>F", "F>G"]
+def run_operation(chdb: Path, macro: str, args: dict[str, Any]) -> tuple[int, list[str]]:
+    """Exit status and stdout lines of `dbt run-operation macro --args args` (JSON is YAML)."""
+    done = run_dbt(["run-operation", macro, "--args", json.dumps(args)], chdb, check=False)
+    return done.returncode, done.stdout.splitlines()
+
+
+def printed_table(lines: list[str]) -> list[list[str]]:
+    """The cells of the table a money-flow run-operation printed, header first, rule row left out."""
+    table = [line for line in lines if line.startswith("|")]
+    assert len({len(line) for line in table}) == 1, "the columns are not aligned"
+    cells = [[cell.strip() for cell in line.split("|")[1:-1]] for line in table]
+    assert all(set(rule) == {"-"} for rule in cells[1])
+    return cells[:1] + cells[2:]
+
+
+def test_run_operation_prints_every_value_exactly(world: Path) -> None:
+    status, lines = run_operation(world, "money_flow_shortest_path",
+                                  {"source_address": GENESIS, "target_address": J, "asset": "TOR"})
+    assert status == 0 and f"Shortest path {GENESIS} -> {J}: 3 row(s)" in lines
+    assert named(printed_table(lines)) == [
+        ["hop", "from_address", "to_address", "asset", "total_volume", "transfer_count"],
+        ["1", GENESIS, "H", "TOR", "1.000000000000000001", "1"],
+        ["2", "H", "I", "TOR", "4", "1"],
+        ["3", "I", "J", "TOR", "2", "1"]]
+    # 64-bit community ids and Float64 ranks as the database holds them, not rounded
+    status, lines = run_operation(world, "money_flow_similar", {"address": A, "max_rows": 3})
+    header, *rows = printed_table(lines)
+    assert status == 0 and header == ["address", "cosine_distance", "community_id", "page_rank", "transfer_count",
+                                      "labels"]
+    stored = {address: (str(community), Decimal(repr(rank))) for address, community, rank in query(world, f"""
+        select address, community_id, page_rank from {FLOWS}.money_flow_addresses where page_rank is not null""")}
+    assert len(rows) == 3 and all((row[2], Decimal(row[3])) == stored[row[0]] for row in rows)
+    assert max(int(row[2]) for row in rows) > 2**53  # beyond what a float holds exactly
 
 
 def test_hostile_parameters_find_nothing_and_break_nothing(world: Path, compiled: dict[str, str]) -> None:

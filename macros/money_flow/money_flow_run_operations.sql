@@ -1,6 +1,7 @@
 {#-
-    The money-flow queries for `dbt run-operation`: each prints a readable table. Arguments are
-    bound safely (macros/money_flow/money_flow_parameters.sql). Examples:
+    The money-flow queries for `dbt run-operation`: each prints a table with every value in full
+    (amounts exact). Arguments are bound safely (macros/money_flow/money_flow_parameters.sql).
+    Examples:
 
     dbt run-operation money_flow_shortest_path --args '{source_address: A, target_address: B, asset: TOR}'
     dbt run-operation money_flow_explore --args '{addresses: "A, B", direction: both, max_depth: 2}'
@@ -11,16 +12,55 @@
     `network` defaults to torus everywhere.
 -#}
 
-{% macro money_flow_print(title, sql, max_rows=100) %}
-    {#- Runs `sql` and prints its rows as a table under `title`. -#}
+{% macro money_flow_print(title, sql) %}
+    {#- Runs `sql` and prints its rows as a table under `title`, values as money_flow_cell_text
+        writes them (agate's print_table rounds numbers and cuts long values). -#}
     {%- if execute %}
         {%- set result = run_query(sql) %}
-        {{- print('\n' ~ title ~ ': ' ~ (result.rows | length) ~ ' row(s)') }}
-        {%- if result.rows | length > 0 %}
-            {%- do result.print_table(max_rows=max_rows, max_columns=12, max_column_width=60) %}
-        {%- endif %}
+        {%- set table = [result.column_names | list] %}
+        {%- for row in result.rows %}
+            {%- set cells = [] %}
+            {%- for value in row %}
+                {%- do cells.append(money_flow_cell_text(value)) %}
+            {%- endfor %}
+            {%- do table.append(cells) %}
+        {%- endfor %}
+        {%- set widths = [] %}
+        {%- for column in table[0] %}
+            {%- do widths.append(table | map(attribute=loop.index0) | map('length') | max) %}
+        {%- endfor %}
+        {%- set lines = ['', title ~ ': ' ~ (result.rows | length) ~ ' row(s)'] %}
+        {%- for cells in (table if result.rows | length > 0 else []) %}
+            {%- set padded = [] %}
+            {%- for cell in cells %}
+                {%- do padded.append(cell.ljust(widths[loop.index0])) %}
+            {%- endfor %}
+            {%- do lines.append('| ' ~ padded | join(' | ') ~ ' |') %}
+            {%- if loop.first %}
+                {%- set rules = [] %}
+                {%- for width in widths %}
+                    {%- do rules.append('-' * width) %}
+                {%- endfor %}
+                {%- do lines.append('| ' ~ rules | join(' | ') ~ ' |') %}
+            {%- endif %}
+        {%- endfor %}
+        {{- print(lines | join('\n')) }}
     {%- endif %}
 {% endmacro %}
+
+{% macro money_flow_cell_text(value) -%}
+    {#- A value as text in full: integers as they are, other numbers (agate's Decimals) in plain
+        notation without trailing zeros, NULL as an empty cell. -#}
+    {%- if value is none -%}
+        {{- return('') -}}
+    {%- elif value is boolean -%}
+        {{- return('true' if value else 'false') -}}
+    {%- elif value is number and value is not integer -%}
+        {%- set text = '{:f}'.format(value) -%}
+        {{- return(text.rstrip('0').rstrip('.') if '.' in text else text) -}}
+    {%- endif -%}
+    {{- return(value | string) -}}
+{%- endmacro %}
 
 {% macro money_flow_shortest_path(
     source_address, target_address, asset='', max_depth=6, network='torus'
@@ -36,8 +76,7 @@
 ) %}
     {%- do money_flow_print(
         'Edges within ' ~ max_depth ~ ' hop(s), ' ~ direction,
-        money_flow_explore_sql(network, addresses, direction, asset, max_depth, max_rows),
-        max_rows | int
+        money_flow_explore_sql(network, addresses, direction, asset, max_depth, max_rows)
     ) %}
 {% endmacro %}
 
