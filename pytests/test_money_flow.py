@@ -376,15 +376,39 @@ def test_run_operation_prints_every_value_exactly(world: Path) -> None:
     assert max(int(row[2]) for row in rows) > 2**53  # beyond what a float holds exactly
 
 
+# (macro, arguments, printed line): a string is only ever a value, a number outside its range or
+# a missing required parameter stops the operation with one message naming it.
+HOSTILE_RUN_OPERATIONS = [
+    ("money_flow_similar", {"address": HOSTILE}, f"Addresses similar to {HOSTILE}: 0 row(s)"),
+    ("money_flow_shortest_path", {"source_address": A, "target_address": B, "asset": "TOR' OR '1'='1"},
+     f"Shortest path {A} -> {B}: 0 row(s)"),
+    ("money_flow_explore", {"addresses": A, "max_depth": "1; drop table x"},
+     "money flow: max_depth must be a whole number from 1 to 10, got 1; drop table x"),
+    ("money_flow_shortest_path", {"source_address": A, "target_address": B, "max_depth": 1_000_000},
+     "money flow: max_depth must be a whole number from 1 to 20, got 1000000"),
+    ("money_flow_high_value", {"max_rows": -5}, "money flow: max_rows must be a whole number from 1 to 100000, got -5"),
+    ("money_flow_similar", {"address": A, "max_rows": 0},
+     "money flow: max_rows must be a whole number from 1 to 100000, got 0"),
+    ("money_flow_high_value", {"min_volume": "0 or 1=1"},
+     "money flow: min_volume must be a non-negative decimal number, got 0 or 1=1"),
+    ("money_flow_explore", {"addresses": A, "direction": "sideways"},
+     "money flow: direction must be one of out, in, both, got sideways"),
+    ("money_flow_shortest_path", {"source_address": A}, "money flow: target_address is required"),
+    ("money_flow_explore", {"addresses": " "}, "money flow: addresses is required"),
+    ("money_flow_community_top", {}, "money flow: community_id or address is required"),
+]
+
+
 def test_hostile_parameters_find_nothing_and_break_nothing(world: Path, compiled: dict[str, str]) -> None:
     edges_before = query(world, f"select count() from {FLOWS}.money_flow_edges")
     for call, rows in zip(HOSTILE_CALLS, query_all(world, [compiled[call] for call in HOSTILE_CALLS])):
         assert rows == [], call
-    done = run_dbt(["run-operation", "money_flow_similar", "--args", '{address: "x\' OR 1=1 --"}'], world)
-    assert "0 row(s)" in done.stdout
-    failed = run_dbt(["run-operation", "money_flow_explore", "--args",
-                      f'{{addresses: {A}, direction: sideways, max_depth: "1; drop table x"}}'], world, check=False)
-    assert failed.returncode != 0 and "money flow: max_depth must be a whole number" in failed.stdout
+    for macro, args, message in HOSTILE_RUN_OPERATIONS:
+        status, lines = run_operation(world, macro, args)
+        if message.startswith("money flow: "):
+            assert status == 1 and message in [line.strip() for line in lines], (macro, args, lines[-8:])
+        else:
+            assert status == 0 and message in lines and not any(line.startswith("|") for line in lines), (macro, args)
     assert query(world, f"select count() from {FLOWS}.money_flow_edges") == edges_before
 
 

@@ -6,6 +6,15 @@
     An address such as  x' OR 1=1 --  is then just a string that matches no address.
 -#}
 
+{% macro money_flow_required(value, name) -%}
+    {#- `value` trimmed, or a compile error naming the parameter when it is missing or empty. -#}
+    {%- set text = '' if value is none else value | string | trim -%}
+    {%- if text == '' -%}
+        {{- return(money_flow_fail('money flow: ' ~ name ~ ' is required', '')) -}}
+    {%- endif -%}
+    {{- return(text) -}}
+{%- endmacro %}
+
 {% macro money_flow_count(value, name, maximum) -%}
     {#- A whole number between 1 and `maximum`, or a compile error naming the parameter. -#}
     {%- set text = value | string | trim -%}

@@ -1,7 +1,7 @@
 {#-
     The money-flow queries for `dbt run-operation`: each prints a table with every value in full
-    (amounts exact). Arguments are bound safely (macros/money_flow/money_flow_parameters.sql).
-    Examples:
+    (amounts exact). Arguments are bound safely (macros/money_flow/money_flow_parameters.sql); a
+    missing required one stops with an error naming it. Examples:
 
     dbt run-operation money_flow_shortest_path --args '{source_address: A, target_address: B, asset: TOR}'
     dbt run-operation money_flow_explore --args '{addresses: "A, B", direction: both, max_depth: 2}'
@@ -63,24 +63,30 @@
 {%- endmacro %}
 
 {% macro money_flow_shortest_path(
-    source_address, target_address, asset='', max_depth=6, network='torus'
+    source_address=none, target_address=none, asset='', max_depth=6, network='torus'
 ) %}
+    {%- set source = money_flow_required(source_address, 'source_address') %}
+    {%- set target = money_flow_required(target_address, 'target_address') %}
     {%- do money_flow_print(
-        'Shortest path ' ~ source_address ~ ' -> ' ~ target_address,
-        money_flow_shortest_path_sql(network, source_address, target_address, asset, max_depth)
+        'Shortest path ' ~ source ~ ' -> ' ~ target,
+        money_flow_shortest_path_sql(network, source, target, asset, max_depth)
     ) %}
 {% endmacro %}
 
 {% macro money_flow_explore(
-    addresses, direction='out', asset='', max_depth=2, max_rows=1000, network='torus'
+    addresses=none, direction='out', asset='', max_depth=2, max_rows=1000, network='torus'
 ) %}
+    {%- set starts = money_flow_required(addresses, 'addresses') %}
     {%- do money_flow_print(
         'Edges within ' ~ max_depth ~ ' hop(s), ' ~ direction,
-        money_flow_explore_sql(network, addresses, direction, asset, max_depth, max_rows)
+        money_flow_explore_sql(network, starts, direction, asset, max_depth, max_rows)
     ) %}
 {% endmacro %}
 
 {% macro money_flow_community_top(community_id='', address='', max_rows=10, network='torus') %}
+    {%- if (community_id | string | trim) == '' %}
+        {%- do money_flow_required(address, 'community_id or address') %}
+    {%- endif %}
     {%- do money_flow_print(
         'Top addresses by community PageRank',
         money_flow_community_top_sql(network, community_id, address, max_rows)
@@ -93,8 +99,9 @@
     ) %}
 {% endmacro %}
 
-{% macro money_flow_similar(address, max_rows=10, network='torus') %}
+{% macro money_flow_similar(address=none, max_rows=10, network='torus') %}
+    {%- set target = money_flow_required(address, 'address') %}
     {%- do money_flow_print(
-        'Addresses similar to ' ~ address, money_flow_similar_sql(network, address, max_rows)
+        'Addresses similar to ' ~ target, money_flow_similar_sql(network, target, max_rows)
     ) %}
 {% endmacro %}
