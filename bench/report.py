@@ -97,6 +97,9 @@ def print_report(results: dict[str, Any]) -> None:
               f"{_seconds(cpu):>7s} {rate:>10s} {memory:>9s}")
     print("  (models s: the models' execution time for +balance_transfers; from the first model's start to the "
           "last one's end for the full build and the +1% run)")
+    for step, label in (("full_build_models", "full build"), ("increment_models", "+1% run")):
+        slowest = sorted(steps[step].items(), key=lambda item: -item[1]["median"])[:8]
+        print(f"  slowest models of the {label}: " + ", ".join(f"{name} {s['median']:.2f} s" for name, s in slowest))
     print("\n" + agreement_line(results["agreement"]))
     print("\ngoals:")
     for goal in results["goals"]:

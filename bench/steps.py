@@ -42,13 +42,15 @@ class Steps:
         """Every timed step, on empty databases: {step: {figure: value}}."""
         for folder in (self.chdb, self.baseline_chdb):
             shutil.rmtree(folder, ignore_errors=True)
-        figures = {"load": self.load(stream.base),
-                   "engine_floor": self.floor(stream.base, write=True),
-                   "engine_parse_only": self.floor(stream.base, write=False),
-                   "full_build": self.full_build(),
-                   "balance_transfers": self.balance_transfers(),
-                   "increment": self.increment(stream.increment),
-                   "baseline": self.baseline(stream.base)}
+        figures: Figures = {"load": self.load(stream.base),
+                            "engine_floor": self.floor(stream.base, write=True),
+                            "engine_parse_only": self.floor(stream.base, write=False),
+                            "full_build": self.full_build()}
+        figures["full_build_models"] = model_seconds(self.target)  # where the time goes, model by model
+        figures["balance_transfers"] = self.balance_transfers()
+        figures["increment"] = self.increment(stream.increment)
+        figures["increment_models"] = model_seconds(self.target)
+        figures["baseline"] = self.baseline(stream.base)
         figures["end_to_end"] = {"seconds": figures["load"]["seconds"] + figures["balance_transfers"]["seconds"]}
         return figures
 
