@@ -11,7 +11,7 @@ from bench.baseline import block_transfers
 from bench.load_floor import land_floor
 from bench.goals import verdicts
 from bench.report import DOCS_END, DOCS_START, docs_copy, summary_markdown, update_docs
-from bench.runner import Repeats
+from bench.runner import REPO, Repeats
 from bench.steps import model_seconds, models_span
 from bench.streams import prepare_stream
 from loader.api import load_files
@@ -107,6 +107,11 @@ def test_summary_has_one_line_per_goal_and_the_docs_copy_follows_it(tmp_path: Pa
     update_docs(doc, summary)
     assert docs_copy(doc) == summary
     assert doc.read_text().startswith("# Performance\n\n") and doc.read_text().endswith(f"{DOCS_END}\n\nThe rest.\n")
+
+
+def test_the_docs_show_the_figures_of_the_last_benchmark() -> None:
+    # docs/performance.md carries the summary the last `make bench` wrote, never one edited by hand.
+    assert docs_copy(REPO / "docs" / "performance.md") == (REPO / "bench" / "results" / "summary.md").read_text()
 
 
 def test_stream_is_one_generated_stream_cut_in_two_and_cached(tmp_path: Path) -> None:
