@@ -1,4 +1,4 @@
-"""The benchmark's own logic (no timing): the baseline's transfer rules and the goal verdicts."""
+"""The benchmark's own logic (no timing): the baseline's rules, the floor's rows, the stream, the verdicts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from typing import Any
 
 from bench.baseline import block_transfers
 from bench.load_floor import land_floor
-from bench.run import goals, nodes_span
+from bench.goals import verdicts
+from bench.report import DOCS_END, DOCS_START, docs_copy, summary_markdown, update_docs
+from bench.runner import REPO, Repeats
+from bench.steps import model_seconds, models_span
+from bench.streams import prepare_stream
 from loader.api import load_files
 from loader.connection import connect
 from loader.generate import generate
@@ -45,44 +49,99 @@ def test_baseline_keeps_transfers_outside_failed_extrinsics_with_the_fee_once() 
     ]
 
 
-def _size(load_rate: int, bt_rate: int, transfers: int) -> dict[str, Any]:
-    stage = {"events_per_s_median": 2_000_000, "x_baseline": 6.0, "events_per_s_own_median": 2_000_000}
-    return {
-        "figures": {"load": {**stage, "events_per_s_median": load_rate},
-                    "balance_transfers": {**stage, "events_per_s_median": bt_rate},
-                    "end_to_end_all_marts": stage,
-                    "incremental": {"without_graph_analytics_fraction": 0.05, "all_models_fraction": 0.25,
-                                    "tables_run_fraction": 0.5, "models_fraction": 0.08,
-                                    "in_process_models_fraction": 0.09, "in_process_seconds": 1.0,
-                                    "in_process_span_fraction": 0.11, "in_process_span_seconds": 1.1,
-                                    "full_build_span_seconds": 10.0}},
-        "steps": {"graph_refresh": {"seconds": {"median": 30.0}}, "load": {"peak_rss_mib": 1024.0}},
-        "counts": {"transfers": transfers},
-        "modularity": None,
-    }
+def _steps() -> dict[str, Any]:
+    """Three repeats' figures, the medians on the edge of each goal for a stream of 5,000,000 events."""
+    repeats = Repeats()
+    for load, rss, span in ((5.0, 1000.0, 1.0), (4.0, 1024.0, 0.5), (9.0, 900.0, 3.0)):
+        repeats.add({"load": {"seconds": load, "peak_rss_mib": rss},
+                     "engine_floor": {"seconds": 4.0}, "engine_parse_only": {"seconds": 2.5},
+                     "balance_transfers": {"seconds": 10.0, "models_seconds": 5.01},
+                     "end_to_end": {"seconds": load + 10.0}, "baseline": {"seconds": 75.0},
+                     "increment": {"seconds": 2.0, "span_seconds": span},
+                     "full_build": {"seconds": 12.0, "span_seconds": 10.0}})
+    return repeats.summary()
 
 
 def test_goals_say_pass_miss_or_not_checked_plainly() -> None:
-    verdicts = [g["status"] for g in goals(_size(1_000_000, 999_999, 999_999), None)]
-    assert verdicts == ["PASS", "PASS", "MISS", "PASS", "PASS", "MISS", "MISS", "PASS", "PASS", "MISS", "MISS",
-                        "NOT CHECKED (fewer than 1M transfers)"]
-    graph = {"transfers": 1_000_000, "addresses": 100_000, "wall_seconds": 61.0}
-    verdicts = [g["status"] for g in goals(_size(1_000_000, 1_000_000, 1_000_000), graph)]
-    assert verdicts[-2:] == ["PASS", "MISS"]
+    graph = {"transfers": 1_000_000, "wall_seconds": 61.0, "modularity": {"ours": 0.81, "louvain": 0.9, "ratio": 0.9}}
+    lines = [(v.goal, v.measured, v.status) for v in verdicts(_steps(), 5_000_000, 5_000_000, graph)]
+    assert lines == [
+        ("load: NDJSON -> raw tables",
+         "1,000,000 events/s (engine floor 1,250,000, nothing written 2,000,000)", "PASS"),
+        ("load: peak RSS of the loader", "1,024 MiB", "MISS"),  # the worst repeat, and 1 GiB is not below 1 GiB
+        ("balance_transfers: raw events through its models", "998,004 events/s (5.01 s)", "MISS"),
+        ("end-to-end: file -> balance_transfers against the baseline", "5.00x (15.0 s against 75.0 s)", "PASS"),
+        ("incremental: +1% blocks as `follow` runs them, against the full build", "10.0% (1.00 s against 10.00 s)",
+         "PASS"),
+        ("money-flow graph: full refresh", "61.0 s (1,000,000 transfers)", "MISS"),
+        ("money-flow graph: modularity against networkx's Louvain", "0.900x (ours 0.8100, Louvain 0.9000)", "PASS"),
+    ]
 
 
-def _timing(compile_start: str, execute_end: str) -> list[dict[str, str]]:
+def test_goals_stated_at_a_size_are_not_checked_below_it() -> None:
+    small = {"transfers": 999_999, "wall_seconds": 20.0, "modularity": None}
+    statuses = [v.status for v in verdicts(_steps(), 200_000, 200_000, small)]
+    assert statuses == ["MISS", "MISS", "MISS", "NOT CHECKED", "PASS", "NOT CHECKED", "NOT CHECKED"]
+    assert [v.measured for v in verdicts(_steps(), 200_000, 200_000, None)][-2:] == ["not run", "not run"]
+
+
+def _results(goals: list[dict[str, str]]) -> dict[str, Any]:
+    return {"generated_at": "2026-12-06T12:00:00+00:00", "git_commit": "abc1234", "command": "python -m bench.run",
+            "machine": {"cores": 2, "cpu_model": "CPU", "memory_gib": 23.5, "python": "3.11.7",
+                        "versions": {"chdb": "4.4.0", "dbt-core": "1.11.16", "dbt-clickhouse": "1.10.3"}},
+            "stream": {"events": 5_010_438, "blocks": 228_311, "bytes": 1_437_000_000},
+            "settings": {"network": "torus", "repeat": 3}, "load_average_before": 0.5, "load_averages": [0.5, 1.9, 2.0],
+            "load_average_after": 2.1, "goals": goals,
+            "agreement": {"ours": {"rows": 3, "amount": "6.5", "fee": "0.25"}, "equal": True}}
+
+
+def test_summary_has_one_line_per_goal_and_the_docs_copy_follows_it(tmp_path: Path) -> None:
+    goals = [v.as_json() for v in verdicts(_steps(), 5_000_000, 5_000_000, None)]
+    summary = summary_markdown(_results(goals))
+    rows = [line for line in summary.splitlines() if line.startswith("| ") and line.endswith("** |")]
+    assert rows == [f"| {g['goal']} | {g['target']} | {g['measured']} | **{g['status']}** |" for g in goals]
+    assert "0.5 before, 0.5/1.9/2.0 at each repeat's start, 2.1 after" in summary
+    assert "are equal: 3 rows, amounts 6.5, fees 0.25" in summary
+    doc = tmp_path / "performance.md"
+    doc.write_text(f"# Performance\n\n{DOCS_START}\nold figures\n{DOCS_END}\n\nThe rest.\n")
+    update_docs(doc, summary)
+    assert docs_copy(doc) == summary
+    assert doc.read_text().startswith("# Performance\n\n") and doc.read_text().endswith(f"{DOCS_END}\n\nThe rest.\n")
+
+
+def test_the_docs_show_the_figures_of_the_last_benchmark() -> None:
+    # docs/performance.md carries the summary the last `make bench` wrote, never one edited by hand.
+    assert docs_copy(REPO / "docs" / "performance.md") == (REPO / "bench" / "results" / "summary.md").read_text()
+
+
+def test_stream_is_one_generated_stream_cut_in_two_and_cached(tmp_path: Path) -> None:
+    stream = prepare_stream("torus", 2_200, tmp_path)  # 100 blocks, and 1 block of increment
+    whole = tmp_path / "whole.ndjson"
+    made = generate("torus", 101, 42, whole)
+    lines = whole.read_bytes().splitlines(keepends=True)
+    assert stream.base.read_bytes() == b"".join(lines[:100])
+    assert stream.increment.read_bytes() == lines[100]
+    assert (stream.blocks, stream.increment_blocks, stream.events + stream.increment_events) == (100, 1, made.events)
+    assert stream.last_height == json.loads(lines[99])["block_height"]
+    stream.base.write_bytes(b"")  # a second call reads the cache and does not generate again
+    assert prepare_stream("torus", 2_200, tmp_path) == stream and stream.base.read_bytes() == b""
+
+
+def _timing(started: str, ended: str) -> list[dict[str, str]]:
     day = "2026-11-22T07:09:"
-    return [{"name": "compile", "started_at": f"{day}{compile_start}Z", "completed_at": f"{day}{compile_start}Z"},
-            {"name": "execute", "started_at": f"{day}{compile_start}Z", "completed_at": f"{day}{execute_end}Z"}]
+    return [{"name": "compile", "started_at": f"{day}{started}Z", "completed_at": f"{day}{started}Z"},
+            {"name": "execute", "started_at": f"{day}{started}Z", "completed_at": f"{day}{ended}Z"}]
 
 
-def test_nodes_span_counts_models_run_side_by_side_once(tmp_path: Path) -> None:
-    # a: 07.5 -> 09.0; b beside it: 08.0 -> 10.25; c after both: 10.5 -> 11.0 (sum of times 4.25 s)
-    results = [{"timing": _timing("07.500000", "09.000000")}, {"timing": _timing("08.000000", "10.250000")},
-               {"timing": _timing("10.500000", "11.000000")}]
+def test_models_span_counts_models_run_side_by_side_once(tmp_path: Path) -> None:
+    # a: 07.5 -> 09.0; b beside it: 08.0 -> 10.25; c after both: 10.5 -> 11.0; the hook before them is no model
+    results = [{"unique_id": "operation.p.p-on-run-start-0", "execution_time": 0.1, "timing": _timing("01.0", "01.1")},
+               {"unique_id": "model.p.a", "execution_time": 1.5, "timing": _timing("07.500000", "09.000000")},
+               {"unique_id": "model.p.b", "execution_time": 2.25, "timing": _timing("08.000000", "10.250000")},
+               {"unique_id": "model.p.c", "execution_time": 0.5, "timing": _timing("10.500000", "11.000000")}]
     (tmp_path / "run_results.json").write_text(json.dumps({"results": results}))
-    assert nodes_span(tmp_path) == 3.5
+    assert models_span(tmp_path) == 3.5
+    assert model_seconds(tmp_path) == {"a": 1.5, "b": 2.25, "c": 0.5}
 
 
 def _raw_rows(chdb: Path) -> list[tuple[Any, ...]]:
