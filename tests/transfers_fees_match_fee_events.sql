@@ -2,8 +2,10 @@
 -- event (actual_fee, tip included) and a transfer the payer sent: the fees of its rows in
 -- balance_transfers sum to actual_fee when balance_transfers keeps one of them; otherwise the
 -- fee went to balance_transfers_rejected with the payer's rejected transfer. Compared in
--- planck, parsed here independently of the models. Fails with one row per extrinsic whose
--- fee is lost (or counted where no fee event is), saying which.
+-- planck, parsed here independently of the models. A fee paid in alpha (the payer's
+-- SubtensorModule.TransactionFeePaidWithAlpha in the same extrinsic) is no TAO fee: 0 is
+-- expected. Fails with one row per extrinsic whose fee is lost (or counted where no fee event
+-- is), saying which.
 with network_settings as (
     select
         network,
@@ -45,6 +47,23 @@ rejected_fees as (
     group by network, block_height, extrinsic_index, payer
 ),
 
+alpha_fee_payers as (
+    select
+        network,
+        block_height,
+        assumeNotNull(extrinsic_index) as extrinsic_index,
+        if(
+            JSONType(attributes) = 'Object',
+            JSONExtractString(attributes, 'who'),
+            JSONExtractString(attributes, 1)
+        ) as payer
+    from {{ ref('stg_chain__events') }}
+    where
+        module_id = 'SubtensorModule'
+        and event_id = 'TransactionFeePaidWithAlpha'
+        and extrinsic_index is not null
+),
+
 fee_events as (
     select
         network,
@@ -55,15 +74,31 @@ fee_events as (
             JSONExtractString(attributes, 'who'),
             JSONExtractString(attributes, 1)
         ) as payer,
+        (network, block_height, assumeNotNull(extrinsic_index), payer) in (
+            select
+                alpha_fee_payers.network,
+                alpha_fee_payers.block_height,
+                alpha_fee_payers.extrinsic_index,
+                alpha_fee_payers.payer
+            from alpha_fee_payers
+        ) as is_paid_in_alpha,
         if(
-            JSONType(attributes) = 'Object',
-            JSONExtractRaw(attributes, 'actual_fee'),
-            JSONExtractRaw(attributes, 2)
+            is_paid_in_alpha,
+            '0',
+            if(
+                JSONType(attributes) = 'Object',
+                JSONExtractRaw(attributes, 'actual_fee'),
+                JSONExtractRaw(attributes, 2)
+            )
         ) as actual_fee_text,
         if(
-            JSONType(attributes) = 'Object',
-            JSONExtract(attributes, 'actual_fee', 'UInt256'),
-            JSONExtract(attributes, 2, 'UInt256')
+            is_paid_in_alpha,
+            toUInt256(0),
+            if(
+                JSONType(attributes) = 'Object',
+                JSONExtract(attributes, 'actual_fee', 'UInt256'),
+                JSONExtract(attributes, 2, 'UInt256')
+            )
         ) as actual_fee_planck
     from {{ ref('stg_chain__events') }}
     where
