@@ -11,15 +11,18 @@
 
 {% macro stake_leg_matches(batch) %}
     {#- SQL: the legs among the events of `batch` (a block_batch_condition): network,
-        block_height, event_index, movement_event_index, movement_type. Reads only the stake
-        events (few next to transfers), with the same rules as the main pass. -#}
+        block_height, event_index, movement_event_index, movement_type and
+        is_cross_subnet_movement (the movement changes subnet: its legs move TAO out of one
+        subnet's pool into another's). Reads only the stake events (few next to transfers),
+        with the same rules as the main pass. -#}
     {%- set rules = flat_transfer_rules(stake_legs_only=true) -%}
     select
         network,
         block_height,
         event_index,
         toNullable(next_event_index) as movement_event_index,
-        next_transfer_type as movement_type
+        next_transfer_type as movement_type,
+        next_changes_subnet as is_cross_subnet_movement
     from (
         select
             network,
@@ -28,7 +31,8 @@
             is_stake_movement,
             leadInFrame(is_stake_movement) over following_event as next_is_movement,
             leadInFrame(event_index) over following_event as next_event_index,
-            leadInFrame(transfer_type) over following_event as next_transfer_type
+            leadInFrame(transfer_type) over following_event as next_transfer_type,
+            leadInFrame(changes_subnet) over following_event as next_changes_subnet
         from (
             select
                 network,
@@ -38,7 +42,9 @@
                 {{ transfer_rule_column('is_stake_movement', 'false', rules) }}
                     as is_stake_movement,
                 {{ transfer_rule_column('transfer_type', "''", rules) }} as transfer_type,
-                {{ transfer_rule_column('stake_legs', '[]', rules) }} as stake_legs
+                {{ transfer_rule_column('stake_legs', '[]', rules) }} as stake_legs,
+                {{ transfer_rule_column('netuid', "''", rules) }}
+                != {{ transfer_rule_column('destination_netuid', "''", rules) }} as changes_subnet
             from (
                 select
                     stake_events.network as network,

@@ -24,6 +24,7 @@
     {%- set stake_columns = [
         'netuid_text', 'destination_netuid_text', 'alpha_text', 'alpha_decimals', 'alpha_digits',
         'stake_fee_text', 'stake_fee_digits', 'movement_event_index', 'movement_type',
+        'is_cross_subnet_movement',
     ] %}
 
 with network_settings as (
@@ -174,6 +175,7 @@ checked_events as (
         extracted_events.stake_fee_text as stake_fee_text,
         stake_legs.movement_event_index as movement_event_index,
         stake_legs.movement_type as movement_type,
+        stake_legs.is_cross_subnet_movement as is_cross_subnet_movement,
         {{ planck_digits(planck_integer_text('amount_text')) }} as amount_digits,
         {{ planck_integer_text('amount_text') }} != '' as is_amount_integer,
         {{ planck_digits(planck_integer_text('alpha_text')) }} as alpha_digits,
@@ -340,6 +342,7 @@ select
     ) as stake_fee,
     movement_event_index,
     toLowCardinality(movement_type) as movement_type,
+    is_cross_subnet_movement,
     toLowCardinality(reject_reason) as reject_reason,
     amount_text,
     fee_text,

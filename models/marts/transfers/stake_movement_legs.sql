@@ -33,6 +33,7 @@ select
     block_time,
     assumeNotNull(movement_event_index) as movement_event_index,
     movement_type,
+    is_cross_subnet_movement,
     transfer_type as leg_type,
     {{ stake_leg_coldkey('transfer_type') }} as coldkey,
     {{ stake_leg_hotkey('transfer_type') }} as hotkey,

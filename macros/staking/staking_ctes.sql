@@ -1,0 +1,103 @@
+{#
+  Shared SQL of the staking marts (models/marts/staking/): the stake sides they aggregate and
+  the UTC days an incremental run recomputes.
+#}
+
+{#
+  CTE stake_sides: every change of a Bittensor stake position since dTAO, one row per side: a
+  StakeAdded or StakeRemoved of balance_transfers (netuid and alpha set) and each leg of a
+  stake movement (stake_movement_legs). is_pool_flow: TAO crossed the subnet's pool (a direct
+  stake or unstake, or a leg of a movement that changes subnet); a movement within a subnet
+  only changes who holds the alpha. `row_filter`: SQL on block_height and block_time, applied
+  to both reads. Old-runtime stake events (no subnet, no coldkey) are not positions.
+#}
+{% macro stake_side_ctes(row_filter='true') %}
+stake_sides as (
+    select
+        network,
+        assumeNotNull(netuid) as netuid,
+        block_height,
+        toDate(block_time, 'UTC') as activity_date,
+        transfer_type as side_type,
+        '' as movement_type,
+        true as is_pool_flow,
+        {{ stake_leg_coldkey('transfer_type') }} as coldkey,
+        {{ stake_leg_hotkey('transfer_type') }} as hotkey,
+        amount as tao_amount,
+        assumeNotNull(alpha_amount) as alpha_amount,
+        coalesce(stake_fee, toDecimal128(0, 18)) as stake_fee,
+        _version
+    from {{ ref('balance_transfers') }} as transfers
+    where
+        transfers.transfer_type in ('stake_added', 'stake_removed')
+        -- qualified: the assumeNotNull alias above would shadow the column
+        and transfers.alpha_amount is not null
+        and {{ row_filter }}
+
+    union all
+
+    select
+        network,
+        netuid,
+        block_height,
+        toDate(block_time, 'UTC') as activity_date,
+        leg_type as side_type,
+        movement_type,
+        is_cross_subnet_movement as is_pool_flow,
+        coldkey,
+        hotkey,
+        tao_amount,
+        alpha_amount,
+        coalesce(stake_fee, toDecimal128(0, 18)) as stake_fee,
+        _version
+    from {{ ref('stake_movement_legs') }}
+    where {{ row_filter }}
+)
+{% endmacro %}
+
+{#
+  The UTC days an incremental run of a daily staking mart recomputes (`period_column`: the
+  mart's Date column; the mart has first_block and last_block), as in the analytics marts
+  (macros/analytics/analytics_incremental.sql): the days of the batch's blocks, and the stored
+  days whose block range holds a re-loaded block. Returns {ctes: the CTEs touched_blocks,
+  summarised_heights, replaced_blocks and touched_days, each followed by a comma, to put first
+  in a WITH; filter: SQL on block_height and block_time keeping the touched days' rows;
+  has_replaced}. Only for is_incremental().
+#}
+{% macro staking_touched_days(batches, period_column) %}
+    {%- set touched_rows = analytics_touched_rows(
+        analytics_touched_periods('day', period_column),
+        [['network', 'String'], ['period_start', 'Date']], batches) -%}
+    {%- set ctes -%}
+        {{ analytics_touched_block_ctes(batches) }}
+
+        -- read through `in touched_days`, which sqlfluff's ST03 does not follow
+        touched_days as (  -- noqa: ST03
+            {{ touched_rows.sql }}
+        ),
+    {%- endset -%}
+    {{ return({
+        'ctes': ctes,
+        'filter': "(network, toDate(block_time, 'UTC')) in touched_days and block_height >= "
+            ~ analytics_first_touched_block('touched_days'),
+        'has_replaced': touched_rows.has_replaced,
+    }) }}
+{% endmacro %}
+
+{#
+  Config of a daily staking mart: as analytics_table_config, a key left without rows in a
+  recomputed day is a tombstone (`count_column` = 0) that only deletes its stored row.
+#}
+{% macro staking_table_config(key_columns, count_column) %}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key=key_columns | join(', '),
+        engine='MergeTree()',
+        order_by='(' ~ key_columns | join(', ') ~ ')',
+        partition_by='toYYYYMM(' ~ key_columns[-1] ~ ')',
+        settings={'min_bytes_for_wide_part': 0},
+        meta={'tombstone_condition': count_column ~ ' = 0'},
+        post_hook="{{ record_watermarks() }}",
+    ) }}
+{% endmacro %}
