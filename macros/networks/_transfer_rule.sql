@@ -76,7 +76,7 @@
     {{ return('JSONLength(attributes_text)') }}
 {% endmacro %}
 
-{% macro layout_has(counts, present) %}
+{% macro layout_has(counts) %}
     {#- SQL of a layout check: the event has as many fields as one of `counts` (a dict: field
         count -> the SQL field texts that layout must hold), and those are not empty. -#}
     {%- set branches = [] -%}

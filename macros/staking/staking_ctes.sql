@@ -59,45 +59,18 @@ stake_sides as (
   The UTC days an incremental run of a daily staking mart recomputes (`period_column`: the
   mart's Date column; the mart has first_block and last_block), as in the analytics marts
   (macros/analytics/analytics_incremental.sql): the days of the batch's blocks, and the stored
-  days whose block range holds a re-loaded block. Returns {ctes: the CTEs touched_blocks,
-  summarised_heights, replaced_blocks and touched_days, each followed by a comma, to put first
-  in a WITH; filter: SQL on block_height and block_time keeping the touched days' rows;
-  has_replaced}. Only for is_incremental().
+  days whose block range holds a re-loaded block. Returns {ctes: analytics_touched_ctes with
+  touched_days, to put first in a WITH; filter: SQL on block_height and block_time keeping the
+  touched days' rows; has_replaced}. Only for is_incremental().
 #}
 {% macro staking_touched_days(batches, period_column) %}
     {%- set touched_rows = analytics_touched_rows(
         analytics_touched_periods('day', period_column),
         [['network', 'String'], ['period_start', 'Date']], batches) -%}
-    {%- set ctes -%}
-        {{ analytics_touched_block_ctes(batches) }}
-
-        -- read through `in touched_days`, which sqlfluff's ST03 does not follow
-        touched_days as (  -- noqa: ST03
-            {{ touched_rows.sql }}
-        ),
-    {%- endset -%}
     {{ return({
-        'ctes': ctes,
+        'ctes': analytics_touched_ctes(batches, 'touched_days', touched_rows.sql),
         'filter': "(network, toDate(block_time, 'UTC')) in touched_days and block_height >= "
             ~ analytics_first_touched_block('touched_days'),
         'has_replaced': touched_rows.has_replaced,
     }) }}
-{% endmacro %}
-
-{#
-  Config of a daily staking mart: as analytics_table_config, a key left without rows in a
-  recomputed day is a tombstone (`count_column` = 0) that only deletes its stored row.
-#}
-{% macro staking_table_config(key_columns, count_column) %}
-    {{ config(
-        materialized='incremental',
-        incremental_strategy='delete_insert',
-        unique_key=key_columns | join(', '),
-        engine='MergeTree()',
-        order_by='(' ~ key_columns | join(', ') ~ ')',
-        partition_by='toYYYYMM(' ~ key_columns[-1] ~ ')',
-        settings={'min_bytes_for_wide_part': 0},
-        meta={'tombstone_condition': count_column ~ ' = 0'},
-        post_hook="{{ record_watermarks() }}",
-    ) }}
 {% endmacro %}

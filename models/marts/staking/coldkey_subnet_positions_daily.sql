@@ -5,7 +5,8 @@
 {%- set day_change_columns = keys + ['side_count', 'alpha_added', 'alpha_removed',
     'net_alpha_change', 'tao_staked', 'tao_unstaked', 'hotkey_count', 'first_block',
     'last_block', '_version'] -%}
-{{ staking_table_config(keys, 'side_count') }}
+{{ analytics_table_config(
+    keys, partition_by='toYYYYMM(position_date)', count_column='side_count') }}
 {%- set batches = incremental_batches(upstream=ref('stake_movement_legs')) %}
 {{ incremental_header([batches] if batches is not none else none) }}
 -- One row per Bittensor coldkey, subnet and UTC day its stake there changed: the alpha added

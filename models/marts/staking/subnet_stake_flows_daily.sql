@@ -3,7 +3,8 @@
     'side_count', 'tao_in', 'tao_out', 'net_tao_flow', 'alpha_in', 'alpha_out', 'stake_fees',
     'unstake_fees', 'unique_coldkeys', 'unique_hotkeys', 'first_block', 'last_block',
     '_version'] -%}
-{{ staking_table_config(keys, 'side_count') }}
+{{ analytics_table_config(
+    keys, partition_by='toYYYYMM(flow_date)', count_column='side_count') }}
 {%- set batches = incremental_batches(upstream=ref('stake_movement_legs')) %}
 {{ incremental_header([batches] if batches is not none else none) }}
 -- One row per Bittensor subnet and UTC day with stake activity: TAO and alpha into and out of

@@ -1,7 +1,8 @@
 {%- set keys = ['network', 'permission_id', 'recipient', 'distribution_date'] -%}
 {%- set measures = ['distribution_count', 'amount', 'amount_raw', 'first_distribution_at',
     'last_distribution_at', 'first_block', 'last_block', '_version'] -%}
-{{ staking_table_config(keys, 'distribution_count') }}
+{{ analytics_table_config(
+    keys, partition_by='toYYYYMM(distribution_date)', count_column='distribution_count') }}
 {%- set batches = incremental_batches(upstream=ref('balance_transfers')) %}
 {{ incremental_header([batches] if batches is not none else none) }}
 -- One row per Torus emission stream (Permission0 stream permission), recipient and UTC day it
