@@ -24,7 +24,13 @@ pytestmark = pytest.mark.slow
 
 FLOWS = "substrate_flows"
 MODELS = ["balance_transfers", "balance_transfers_rejected", "stake_movement_legs", "bittensor_alpha_fees",
-          "subnet_stake_flows_daily", "coldkey_subnet_positions_daily", "torus_emission_streams_daily"]
+          "subnet_stake_flows_daily", "coldkey_subnet_positions_daily", "torus_emission_streams_daily",
+          "money_flow_edges"]
+# The kind of flow of each transfer_type on these networks (money_flow_edges.flow_type).
+FLOW_TYPES = {"transfer": "transfer", "emission": "payout", "staking_reward": "payout", "treasury_award": "payout",
+              "stream_distribution": "payout", "stake_added": "stake", "stake_removed": "stake",
+              "stake_added_legacy": "stake", "stake_removed_legacy": "stake", "stake_moved": "stake",
+              "stake_transferred": "stake", "stake_swapped": "stake"}
 RAO = Decimal(10) ** 9
 
 
@@ -210,6 +216,18 @@ def test_stake_flows_and_streams_in_loads_with_a_fork_equal_a_full_refresh(tmp_p
         (permission, recipient, str(amount)) for (permission, recipient), amount in expected.streams.items())
 
     assert (len(expected.streams), sum(expected.streams.values())) == (37, 129102294743011083190034)
+    # The graph by kind of flow: without `stake` it has no stake movement, and nothing is lost.
+    flows: defaultdict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, Decimal(0)])
+    for network, transfer_type, count, volume in query(chdb_path, f"select network, transfer_type, count(), "
+                                                                  f"toString(sum(amount)) from {FLOWS}.balance_transfers "
+                                                                  "group by all"):
+        flows[(network, FLOW_TYPES[transfer_type])][0] += count
+        flows[(network, FLOW_TYPES[transfer_type])][1] += Decimal(volume)
+    assert {(network, flow): (count, Decimal(volume)) for network, flow, count, volume in query(
+        chdb_path, f"select network, flow_type, sum(transfer_count), toString(sum(total_volume)) "
+                   f"from {FLOWS}.money_flow_edges group by all")} == {key: tuple(v) for key, v in flows.items()}
+    assert query(chdb_path, f"select count() from {FLOWS}.money_flow_edges where flow_type = 'stake' "
+                            "and arrayExists(t -> not startsWith(t, 'stake_'), transfer_types)") == [(0,)]
 
     incremental = fingerprints(chdb_path)
     build(chdb_path, "--full-refresh")
