@@ -47,20 +47,31 @@ rejected_fees as (
     group by network, block_height, extrinsic_index, payer
 ),
 
-alpha_fee_payers as (
+payments as (
+    -- TAO fee events, and the alpha-paid fee events that make theirs no TAO fee
     select
         network,
         block_height,
         assumeNotNull(extrinsic_index) as extrinsic_index,
+        module_id = 'SubtensorModule' as is_alpha_payment,
+        JSONType(attributes) = 'Object' as is_named,
         if(
-            JSONType(attributes) = 'Object',
-            JSONExtractString(attributes, 'who'),
-            JSONExtractString(attributes, 1)
-        ) as payer
+            is_named, JSONExtractString(attributes, 'who'), JSONExtractString(attributes, 1)
+        ) as payer,
+        if(
+            is_named, JSONExtractRaw(attributes, 'actual_fee'), JSONExtractRaw(attributes, 2)
+        ) as paid_fee_text,
+        if(
+            is_named,
+            JSONExtract(attributes, 'actual_fee', 'UInt256'),
+            JSONExtract(attributes, 2, 'UInt256')
+        ) as paid_fee_planck
     from {{ ref('stg_chain__events') }}
     where
-        module_id = 'SubtensorModule'
-        and event_id = 'TransactionFeePaidWithAlpha'
+        (
+            module_id = 'TransactionPayment' and event_id = 'TransactionFeePaid'
+            or module_id = 'SubtensorModule' and event_id = 'TransactionFeePaidWithAlpha'
+        )
         and extrinsic_index is not null
 ),
 
@@ -68,43 +79,21 @@ fee_events as (
     select
         network,
         block_height,
-        assumeNotNull(extrinsic_index) as extrinsic_index,
-        if(
-            JSONType(attributes) = 'Object',
-            JSONExtractString(attributes, 'who'),
-            JSONExtractString(attributes, 1)
-        ) as payer,
-        (network, block_height, assumeNotNull(extrinsic_index), payer) in (
+        extrinsic_index,
+        payer,
+        (network, block_height, extrinsic_index, payer) in (
             select
-                alpha_fee_payers.network,
-                alpha_fee_payers.block_height,
-                alpha_fee_payers.extrinsic_index,
-                alpha_fee_payers.payer
-            from alpha_fee_payers
+                alpha_payments.network,
+                alpha_payments.block_height,
+                alpha_payments.extrinsic_index,
+                alpha_payments.payer
+            from payments as alpha_payments
+            where alpha_payments.is_alpha_payment
         ) as is_paid_in_alpha,
-        if(
-            is_paid_in_alpha,
-            '0',
-            if(
-                JSONType(attributes) = 'Object',
-                JSONExtractRaw(attributes, 'actual_fee'),
-                JSONExtractRaw(attributes, 2)
-            )
-        ) as actual_fee_text,
-        if(
-            is_paid_in_alpha,
-            toUInt256(0),
-            if(
-                JSONType(attributes) = 'Object',
-                JSONExtract(attributes, 'actual_fee', 'UInt256'),
-                JSONExtract(attributes, 2, 'UInt256')
-            )
-        ) as actual_fee_planck
-    from {{ ref('stg_chain__events') }}
-    where
-        module_id = 'TransactionPayment'
-        and event_id = 'TransactionFeePaid'
-        and extrinsic_index is not null
+        if(is_paid_in_alpha, '0', paid_fee_text) as actual_fee_text,
+        if(is_paid_in_alpha, toUInt256(0), paid_fee_planck) as actual_fee_planck
+    from payments
+    where not is_alpha_payment
 ),
 
 fee_sides as (

@@ -1,12 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    engine='MergeTree()',
-    order_by='(network, block_height, event_index)',
-    partition_by='network',
-    pre_hook="{{ delete_batch_blocks() }}",
-    post_hook="{{ record_watermarks() }}",
-) }}
+{{ event_rows_table_config() }}
 -- Transaction fees paid in alpha (SubtensorModule.TransactionFeePaidWithAlpha), one row per
 -- extrinsic that paid so, with its subnet: kept apart from every TAO total (balance_transfers
 -- gives such an extrinsic no TAO fee). A fee is charged whether the call succeeds or fails.

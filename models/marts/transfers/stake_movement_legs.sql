@@ -1,12 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    engine='MergeTree()',
-    order_by='(network, block_height, event_index)',
-    partition_by='network',
-    pre_hook="{{ delete_batch_blocks() }}",
-    post_hook="{{ record_watermarks() }}",
-) }}
+{{ event_rows_table_config() }}
 -- The StakeRemoved + StakeAdded a Bittensor stake movement (StakeMoved, StakeTransferred,
 -- StakeSwapped) is carried out as: one row per leg, with its movement's event_index. Kept
 -- here, not in balance_transfers, so one movement of value is one flow there; the legs hold
