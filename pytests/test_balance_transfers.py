@@ -185,7 +185,7 @@ def test_incremental_in_two_loads_equals_full_refresh(chdb_path: Path) -> None:
     build(chdb_path)
     # Only the new blocks were read (every network's batch starts above load 1) and nothing deleted.
     ran = compiled_run(chdb_path)
-    assert ran.count("load_id > 1 and load_id <= 2") == 2 * 3  # failures and events; 3 networks
+    assert ran.count("load_id > 1 and load_id <= 2") == 3 * 3  # failures, stake legs, events; 3 networks
     assert query(chdb_path, "select count() from system.mutations where database = 'substrate_flows'") == [(0,)]
     incremental = transfers(chdb_path)
     assert incremental == by_key(FIRST_ROWS + SECOND_ROWS)
@@ -227,7 +227,7 @@ def test_reloaded_block_with_new_hash_replaces_its_transfers(chdb_path: Path) ->
     ] + [("torus", 11, 0, "11-1", C, A, "TOR", "9", "0", "transfer", False, False, 2)]
     # The run read the two torus blocks of load 2 only, and recorded that it processed them.
     assert re.findall(r"\(network = '(\w+)' and block_height between (\d+) and (\d+) and load_id > (\d+)"
-                      r" and load_id <= (\d+)\)", compiled_run(chdb_path)) == [("torus", "10", "11", "1", "2")] * 2
+                      r" and load_id <= (\d+)\)", compiled_run(chdb_path)) == [("torus", "10", "11", "1", "2")] * 3
     assert query(chdb_path, """
         select model, network, argMax(version, recorded_at) from substrate_flows.dbt_watermarks
         group by model, network order by model, network""") == [

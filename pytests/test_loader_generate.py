@@ -13,12 +13,17 @@ from loader.networks import get_network
 from loader.synthetic.accounts import INITIAL_RETAIL_ACCOUNTS, ss58
 from loader.synthetic.chain import StreamGenerator
 
-# Pinned counts for 40 blocks, seed 7: a change to the generator's mix shows up here.
+# Pinned counts for 40 blocks, seed 7: a change to the generator's mix shows up here. Torus's
+# emission streams (drawn from their own random stream, the rest unchanged) added 2 manual
+# distribution extrinsics with their 2 fee payments and 22 events: 8 AccumulatedEmission, 8
+# StreamDistribution (2 manual), 6 of the extrinsics' frames. Bittensor's 40 blocks are all
+# old-runtime ones, as before.
 EXPECTED = {
-    "torus": (217, 852, {"Balances.Transfer": 156, "System.ExtrinsicFailed": 9, "Torus0.StakeAdded": 20,
+    "torus": (219, 874, {"Balances.Transfer": 156, "System.ExtrinsicFailed": 9, "Torus0.StakeAdded": 20,
                          "Torus0.StakeRemoved": 11, "Torus0.AgentRegistered": 2, "Staking.Reward": 8,
-                         "Treasury.Awarded": 1, "Utility.BatchCompleted": 13, "TransactionPayment.TransactionFeePaid": 177,
-                         "System.NewAccount": 5}),
+                         "Treasury.Awarded": 1, "Utility.BatchCompleted": 13, "TransactionPayment.TransactionFeePaid": 179,
+                         "System.NewAccount": 5, "Permission0.AccumulatedEmission": 8,
+                         "Permission0.StreamDistribution": 8}),
     "bittensor": (180, 737, {"Balances.Transfer": 117, "SubtensorModule.StakeAdded": 13, "SubtensorModule.StakeRemoved": 14,
                              "SubtensorModule.EmissionReceived": 48, "SubtensorModule.NeuronRegistered": 6,
                              "System.ExtrinsicFailed": 6}),
@@ -68,11 +73,38 @@ def test_blocks_are_canonical_and_marked_synthetic(tmp_path: Path) -> None:
     assert any(a > 2**64 for a in amounts)  # 18-decimal TOR amounts exceed u64
 
 
-def test_bittensor_has_old_and_current_stake_shapes(tmp_path: Path) -> None:
-    generate("bittensor", 300, 2, tmp_path / "b.ndjson")
-    lengths = {len(e["attributes"]) for line in (tmp_path / "b.ndjson").read_text().splitlines()
-               for e in json.loads(line)["events"] if e["event_id"] in ("StakeAdded", "StakeRemoved")}
-    assert lengths == {2, 5}
+def layouts(path: Path, module: str) -> dict[tuple[str, str, int], set[int]]:
+    """(event, shape, field count) -> the runtime eras (blocks // 150 from the first) it appears in."""
+    found: dict[tuple[str, str, int], set[int]] = {}
+    for number, line in enumerate(path.read_text().splitlines()):
+        for e in json.loads(line)["events"]:
+            if e["module_id"] == module:
+                shape = "named" if isinstance(e["attributes"], dict) else "positional"
+                found.setdefault((e["event_id"], shape, len(e["attributes"])), set()).add(number // 150)
+    return found
+
+
+def test_bittensor_has_every_stake_layout_in_both_shapes_across_runtimes(tmp_path: Path) -> None:
+    generate("bittensor", 450, 2, tmp_path / "b.ndjson")
+    found = layouts(tmp_path / "b.ndjson", "SubtensorModule")
+    # Old runtime (blocks 0-149): [hotkey, amount]; dTAO (150-299): 5 fields; from 300 the fee too.
+    for event in ("StakeAdded", "StakeRemoved"):
+        for shape in ("named", "positional"):
+            assert found[(event, shape, 2)] == {0}
+            assert found[(event, shape, 5)] == {1}
+            assert found[(event, shape, 6)] == {2}
+    for event, count in (("StakeMoved", 6), ("StakeTransferred", 6), ("StakeSwapped", 5)):
+        for shape in ("named", "positional"):
+            assert found[(event, shape, count)] == {1, 2}
+    for shape in ("named", "positional"):
+        assert found[("TransactionFeePaidWithAlpha", shape, 4)] <= {1, 2}
+
+
+def test_torus_streams_come_in_both_shapes(tmp_path: Path) -> None:
+    generate("torus", 150, 2, tmp_path / "t.ndjson")
+    found = layouts(tmp_path / "t.ndjson", "Permission0")
+    assert {key for key in found} == {("AccumulatedEmission", "named", 3), ("StreamDistribution", "named", 5),
+                                      ("StreamDistribution", "positional", 5)}
 
 
 def test_ss58_matches_the_known_alice_address() -> None:

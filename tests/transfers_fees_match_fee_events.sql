@@ -2,8 +2,10 @@
 -- event (actual_fee, tip included) and a transfer the payer sent: the fees of its rows in
 -- balance_transfers sum to actual_fee when balance_transfers keeps one of them; otherwise the
 -- fee went to balance_transfers_rejected with the payer's rejected transfer. Compared in
--- planck, parsed here independently of the models. Fails with one row per extrinsic whose
--- fee is lost (or counted where no fee event is), saying which.
+-- planck, parsed here independently of the models. A fee paid in alpha (the payer's
+-- SubtensorModule.TransactionFeePaidWithAlpha in the same extrinsic) is no TAO fee: 0 is
+-- expected. Fails with one row per extrinsic whose fee is lost (or counted where no fee event
+-- is), saying which.
 with network_settings as (
     select
         network,
@@ -45,31 +47,53 @@ rejected_fees as (
     group by network, block_height, extrinsic_index, payer
 ),
 
-fee_events as (
+payments as (
+    -- TAO fee events, and the alpha-paid fee events that make theirs no TAO fee
     select
         network,
         block_height,
         assumeNotNull(extrinsic_index) as extrinsic_index,
+        module_id = 'SubtensorModule' as is_alpha_payment,
+        JSONType(attributes) = 'Object' as is_named,
         if(
-            JSONType(attributes) = 'Object',
-            JSONExtractString(attributes, 'who'),
-            JSONExtractString(attributes, 1)
+            is_named, JSONExtractString(attributes, 'who'), JSONExtractString(attributes, 1)
         ) as payer,
         if(
-            JSONType(attributes) = 'Object',
-            JSONExtractRaw(attributes, 'actual_fee'),
-            JSONExtractRaw(attributes, 2)
-        ) as actual_fee_text,
+            is_named, JSONExtractRaw(attributes, 'actual_fee'), JSONExtractRaw(attributes, 2)
+        ) as paid_fee_text,
         if(
-            JSONType(attributes) = 'Object',
+            is_named,
             JSONExtract(attributes, 'actual_fee', 'UInt256'),
             JSONExtract(attributes, 2, 'UInt256')
-        ) as actual_fee_planck
+        ) as paid_fee_planck
     from {{ ref('stg_chain__events') }}
     where
-        module_id = 'TransactionPayment'
-        and event_id = 'TransactionFeePaid'
+        (
+            module_id = 'TransactionPayment' and event_id = 'TransactionFeePaid'
+            or module_id = 'SubtensorModule' and event_id = 'TransactionFeePaidWithAlpha'
+        )
         and extrinsic_index is not null
+),
+
+fee_events as (
+    select
+        network,
+        block_height,
+        extrinsic_index,
+        payer,
+        (network, block_height, extrinsic_index, payer) in (
+            select
+                alpha_payments.network,
+                alpha_payments.block_height,
+                alpha_payments.extrinsic_index,
+                alpha_payments.payer
+            from payments as alpha_payments
+            where alpha_payments.is_alpha_payment
+        ) as is_paid_in_alpha,
+        if(is_paid_in_alpha, '0', paid_fee_text) as actual_fee_text,
+        if(is_paid_in_alpha, toUInt256(0), paid_fee_planck) as actual_fee_planck
+    from payments
+    where not is_alpha_payment
 ),
 
 fee_sides as (

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 Kind = Callable[["StreamGenerator", "BlockBuilder", int, int], None]
 # Events outside extrinsics (initialization or finalization) of the block at `height`.
 BlockEvents = Callable[["StreamGenerator", "BlockBuilder", int], None]
+# Extrinsics added after the mix from the generator's own random stream (`extra`), so the
+# rest of a stream stays as it was before they existed: may add one at `index`.
+ExtraExtrinsics = Callable[["StreamGenerator", "BlockBuilder", int, int], None]
 
 
 @dataclass
@@ -33,10 +36,16 @@ def _nothing(g: StreamGenerator, b: BlockBuilder, height: int) -> None:
     return None
 
 
+def _no_extrinsic(g: StreamGenerator, b: BlockBuilder, height: int, index: int) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Runtime:
-    """A runtime family's extrinsic kinds (with weights) and its events outside extrinsics."""
+    """A runtime family's extrinsic kinds (with weights), its events outside extrinsics and
+    its extrinsics drawn apart from the mix."""
 
     kinds: list[tuple[Kind, float]] = field(default_factory=list)
     initialization: BlockEvents = _nothing
     finalization: BlockEvents = _nothing
+    extra: ExtraExtrinsics = _no_extrinsic

@@ -37,6 +37,9 @@ class StreamGenerator:
         self.rng = random.Random(f"{network.name}:{seed}")
         # Who takes part comes from a stream of its own: the mix does not depend on the population.
         self.who = random.Random(f"{network.name}:{seed}:accounts")
+        # What came after the first streams (stake movements, emission streams) draws from its own
+        # stream too, so the streams' other content stays as it was.
+        self.extra = random.Random(f"{network.name}:{seed}:extra")
         self.pool = AddressPool.for_network(network)
         self.accounts = RetailAccounts(network, self.who)
         self.seen: set[str] = set(self.pool.exchanges + self.pool.heavy + self.pool.validators + self.accounts.initial)
@@ -69,6 +72,7 @@ class StreamGenerator:
         for index in range(1, 1 + self._extrinsic_count()):
             kind = self.kinds[bisect.bisect(self.kind_cumulative, self.rng.random() * self.kind_cumulative[-1])]
             kind(self, b, height, index)
+        self.runtime.extra(self, b, height, len(b.extrinsics))
         self.runtime.finalization(self, b, height)
         return {
             "block_height": height,
@@ -113,36 +117,51 @@ class StreamGenerator:
             recipient = who.choice(pool.heavy)
         return sender, recipient
 
-    def amount(self, height: int, low_units: float, high_units: float) -> int:
+    def existing_account(self, rng: random.Random) -> str:
+        """An account of the initial population, drawn from `rng` without counting as activity."""
+        return self.accounts.initial[rng.randrange(len(self.accounts.initial))]
+
+    def amount(self, height: int, low_units: float, high_units: float, rng: random.Random | None = None) -> int:
         """A log-uniform amount in planck; some round, some with every digit used."""
+        rng = rng or self.rng
         decimals = decimals_at(self.network, height)
-        units = 10 ** self.rng.uniform(low_units, high_units)
+        units = 10 ** rng.uniform(low_units, high_units)
         planck = int(units * 10_000) * 10 ** (decimals - 4)
-        if self.rng.random() < 0.5:
-            planck += self.rng.randrange(10 ** (decimals - 4))
+        if rng.random() < 0.5:
+            planck += rng.randrange(10 ** (decimals - 4))
         return max(planck, 1)
 
-    def fee(self, height: int) -> tuple[int, int]:
+    def fee(self, height: int, rng: random.Random | None = None) -> tuple[int, int]:
         """(actual_fee, tip): actual_fee already includes the tip, as in TransactionFeePaid."""
+        rng = rng or self.rng
         decimals = decimals_at(self.network, height)
-        base = int(self.rng.uniform(0.8, 2.5) * 10 ** (decimals - 4))
-        tip = 0 if self.rng.random() < 0.9 else int(self.rng.uniform(0.1, 1.0) * 10 ** (decimals - 4))
+        base = int(rng.uniform(0.8, 2.5) * 10 ** (decimals - 4))
+        tip = 0 if rng.random() < 0.9 else int(rng.uniform(0.1, 1.0) * 10 ** (decimals - 4))
         return base + tip, tip
 
     # ----- signed extrinsic frame: fee withdraw, call events, fee paid, success/failure ----
 
     def signed(self, b: BlockBuilder, height: int, index: int, signer: str, call: tuple[str, str],
-               call_events: Callable[[], None], success: bool = True) -> None:
-        fee, tip = self.fee(height)
+               call_events: Callable[[], None], success: bool = True, rng: random.Random | None = None,
+               alpha_fee: Callable[[int], Any] | None = None) -> None:
+        """A signed extrinsic. With `alpha_fee` (the attributes of the fee's
+        SubtensorModule.TransactionFeePaidWithAlpha, given its TAO value) the fee is paid in
+        alpha: no TAO is withdrawn, and that event comes before the TransactionFeePaid that
+        still names the fee's TAO value (subtensor's transaction-fee pallet)."""
+        rng = rng or self.rng
+        fee, tip = self.fee(height, rng)
         b.extrinsics.append(self._extrinsic(height, index, signer, *call, success, True))
-        b.event("Balances", "Withdraw", {"who": signer, "amount": fee}, index, "apply_extrinsic")
+        if alpha_fee is None:
+            b.event("Balances", "Withdraw", {"who": signer, "amount": fee}, index, "apply_extrinsic")
         call_events()
+        if alpha_fee is not None:
+            b.event("SubtensorModule", "TransactionFeePaidWithAlpha", alpha_fee(fee), index, "apply_extrinsic")
         b.event("TransactionPayment", "TransactionFeePaid", {"who": signer, "actual_fee": fee, "tip": tip}, index, "apply_extrinsic")
         if success:
-            b.event("System", "ExtrinsicSuccess", _dispatch_info("Normal", "Yes", self.rng.randrange(10**8, 10**9)), index, "apply_extrinsic")
+            b.event("System", "ExtrinsicSuccess", _dispatch_info("Normal", "Yes", rng.randrange(10**8, 10**9)), index, "apply_extrinsic")
         else:
             failure = {"dispatch_error": {"Module": {"index": 5, "error": "0x02000000"}},
-                       **_dispatch_info("Normal", "Yes", self.rng.randrange(10**8, 10**9))}
+                       **_dispatch_info("Normal", "Yes", rng.randrange(10**8, 10**9))}
             b.event("System", "ExtrinsicFailed", failure, index, "apply_extrinsic")
 
     def transfer_events(self, b: BlockBuilder, index: int, sender: str, recipient: str, amount: int) -> None:

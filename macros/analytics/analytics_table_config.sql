@@ -1,11 +1,12 @@
 {#
   Config of every analytics table: incremental delete_insert on its key (readers need no
   FINAL); MergeTree sorted by the key, with wide parts (a lightweight delete then writes a row
-  mask instead of rewriting the part). Keys left without transfers get transfer_count = 0 and
-  only delete their stored row (tombstone_condition, see macros/incremental/), so readers never
-  see a stale row. The watermark is recorded after each run.
+  mask instead of rewriting the part). Keys left without transfers get transfer_count = 0 (or
+  their `count_column` = 0) and only delete their stored row (tombstone_condition, see
+  macros/incremental/), so readers never see a stale row. The watermark is recorded after each
+  run. The staking marts use it too, with their own count column.
 #}
-{% macro analytics_table_config(key_columns, partition_by=none) %}
+{% macro analytics_table_config(key_columns, partition_by=none, count_column='transfer_count') %}
     {{ config(
         materialized='incremental',
         incremental_strategy='delete_insert',
@@ -14,7 +15,7 @@
         order_by='(' ~ key_columns | join(', ') ~ ')',
         partition_by=partition_by,
         settings={'min_bytes_for_wide_part': 0},
-        meta={'tombstone_condition': 'transfer_count = 0'},
+        meta={'tombstone_condition': count_column ~ ' = 0'},
         post_hook="{{ record_watermarks() }}",
     ) }}
 {% endmacro %}

@@ -6,10 +6,12 @@
     {{ return({
         'generic': common,
         'torus': common + [
-            staking_reward('system'), treasury_awarded(), torus_stake_added(), torus_stake_removed()
+            staking_reward('system'), treasury_awarded(), torus_stake_added(), torus_stake_removed(),
+            torus_stream_distribution()
         ],
         'bittensor': common + [
-            bittensor_stake_added(), bittensor_stake_removed(), bittensor_emission_received()
+            bittensor_stake_added(), bittensor_stake_removed(), bittensor_stake_moved(),
+            bittensor_stake_transferred(), bittensor_stake_swapped(), bittensor_emission_received()
         ],
         'polkadot': common + [
             polkadot_staking_rewarded(), staking_reward('staking'), treasury_awarded(),

@@ -1,11 +1,12 @@
 {#- The network rules (macros/networks/) compiled into the expressions of one pass over the
     events: every rule gets a number, and each output column is one multiIf over those numbers. -#}
 
-{% macro flat_transfer_rules() %}
-    {#- Every (rule set, rule) pair, numbered from 1 in a fixed order. -#}
+{% macro flat_transfer_rules(stake_legs_only=false) %}
+    {#- Every (rule set, rule) pair, numbered from 1 in a fixed order; with stake_legs_only the
+        rules of stake events that are or claim stake legs (macros/transfers/stake_legs.sql). -#}
     {%- set flat = [] -%}
     {%- for rule_set, rules in network_transfer_rules().items() -%}
-        {%- for rule in rules -%}
+        {%- for rule in rules if rule.stake_legs != '[]' or not stake_legs_only -%}
             {%- do flat.append({'rule_set': rule_set, 'rule': rule}) -%}
         {%- endfor -%}
     {%- endfor -%}
@@ -54,14 +55,14 @@
     )
 {%- endmacro %}
 
-{% macro transfer_rule_fields(rules, attributes) -%}
-    {#- The fields the event's rule (rule_number in scope) or the fee payment reads from the
-        JSON text `attributes`: one JSONExtract per event. -#}
+{% macro transfer_rule_fields(rules, attributes, is_fee_payment='is_fee_payment') -%}
+    {#- The fields the event's rule (rule_number in scope) or the fee payment (SQL
+        `is_fee_payment`) reads from the JSON text `attributes`: one JSONExtract per event. -#}
     {%- set extracts = [] -%}
     {%- for item in rules -%}
         {%- do extracts.append(rule_fields_extract(item.rule.fields, attributes)) -%}
     {%- endfor -%}
-    {{ rule_branches(extracts, "if(is_fee_payment, "
+    {{ rule_branches(extracts, "if(" ~ is_fee_payment ~ ", "
         ~ rule_fields_extract(transaction_fee_paid().fields, attributes) ~ ", "
         ~ rule_empty_fields(rule_field_count()) ~ ")") }}
 {%- endmacro %}

@@ -9,7 +9,7 @@
 #}
 
 {% macro rule_field_count() %}
-    {{ return(6) }}
+    {{ return(7) }}
 {% endmacro %}
 
 {% macro rule_fields_type(names) %}

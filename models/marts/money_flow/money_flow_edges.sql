@@ -14,8 +14,9 @@
 ) }}
 -- Wide parts (min_bytes_for_wide_part 0): the lightweight deletes of incremental runs write a
 -- row mask instead of rewriting a compact part.
--- The design's TO relationship: one row per (network, from, to, asset) aggregating every
--- balance transfer between them, of every transfer type; system counterparties are nodes too.
+-- The design's TO relationship: one row per (network, from, to, asset, flow_type) aggregating
+-- the balance transfers of that kind of flow between them (flow_type, so the graph can be
+-- built with or without stake movements); system counterparties are nodes too.
 -- Incremental (macros/money_flow/money_flow_incremental.sql): new transfers are added to the
 -- edges they extend, edges a re-processed block may have changed are recomputed.
 {%- set batches = money_flow_batches(upstream=ref('balance_transfers')) %}
@@ -23,7 +24,8 @@
 {#- new blocks at the tip: no edge is recomputed, recomputed_keys is left unread #}
 {%- set recomputes = money_flow_recomputes(batches) %}
 {%- set recomputed = '(select recomputed_keys.network, recomputed_keys.from_address,'
-    ~ ' recomputed_keys.to_address, recomputed_keys.asset from recomputed_keys)' %}
+    ~ ' recomputed_keys.to_address, recomputed_keys.asset, recomputed_keys.flow_type'
+    ~ ' from recomputed_keys)' %}
 {%- set edge_columns = money_flow_edge_column_names() | join(', ') %}
 
 with
@@ -40,7 +42,8 @@ with
             network,
             from_address,
             to_address,
-            asset
+            asset,
+            flow_type
         from {{ this }}
         where {{ money_flow_touched_condition(batches, 'last_block') }}
     ),
@@ -52,7 +55,7 @@ with
             from {{ ref('balance_transfers') }}
             where
                 {{ money_flow_history_condition(batches) }}
-                and (network, from_address, to_address, asset) in {{ recomputed }}
+                and (network, from_address, to_address, asset, flow_type) in {{ recomputed }}
 
             union all
         {%- endif %}
@@ -74,7 +77,7 @@ with
             from batch_transfers
         ) as extended_edges
         {%- if recomputes %}
-            where (network, from_address, to_address, asset) not in {{ recomputed }}
+            where (network, from_address, to_address, asset, flow_type) not in {{ recomputed }}
 
             union all
 
@@ -94,7 +97,8 @@ with
                 cast([], 'Array(LowCardinality(String))') as transfer_types,
                 false as from_is_system,
                 false as to_is_system,
-                toUInt64(0) as _version
+                toUInt64(0) as _version,
+                flow_type
             from recomputed_keys
         {%- endif %}
     ),
@@ -122,9 +126,10 @@ edges as (
         arraySort(groupUniqArrayArray(transfer_types)) as transfer_types,
         max(from_is_system) as from_is_system,
         max(to_is_system) as to_is_system,
-        max(_version) as _version
+        max(_version) as _version,
+        flow_type
     from edge_parts
-    group by network, from_address, to_address, asset
+    group by network, from_address, to_address, asset, flow_type
 )
 
 select
@@ -142,5 +147,6 @@ select
     from_is_system,
     to_is_system,
     _version,
-    {{ money_flow_edge_key() }} as edge_key
+    {{ money_flow_edge_key() }} as edge_key,
+    flow_type
 from edges

@@ -18,7 +18,8 @@
 ) }}
 -- One row per balance transfer. The rows of every block a run re-processes are deleted before
 -- its new rows land (pre_hook), so readers need no FINAL; ReplacingMergeTree is a safety net.
--- A long history is extracted in chunks of loads, one statement each (post_hook).
+-- A long history is extracted in chunks of loads, one statement each (post_hook). The legs of
+-- a stake movement are part of the movement's row, so they are in stake_movement_legs.
 {%- set chunks = incremental_chunks(
     incremental_batches(), var('transfer_extraction_chunk_events')) %}
 {{ incremental_header(chunks) }}
@@ -43,11 +44,16 @@ select
     to_address,
     asset,
     amount,
+    amount_raw,
     fee,
     transfer_type,
     from_is_system,
     to_is_system,
+    netuid,
+    destination_netuid,
+    alpha_amount,
+    stake_fee,
     block_range_start,
     _version
 from extracted_transfers
-where reject_reason = ''
+where reject_reason = '' and movement_event_index is null

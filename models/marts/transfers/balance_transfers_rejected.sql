@@ -1,12 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    engine='MergeTree()',
-    order_by='(network, block_height, event_index)',
-    partition_by='network',
-    pre_hook="{{ delete_batch_blocks() }}",
-    post_hook="{{ record_watermarks() }}",
-) }}
+{{ event_rows_table_config() }}
 -- Transfers the rules found but could not record exactly, with the reason: every event a rule
 -- matched outside a failed extrinsic is in balance_transfers or here. Processes the block
 -- versions balance_transfers has processed.
