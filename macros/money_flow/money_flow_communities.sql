@@ -50,6 +50,8 @@
 {% endmacro %}
 
 {% macro money_flow_local_moving_step(previous, links, iteration) %}
+{#- One move of phase 1: each node takes the neighbouring label of the best modularity gain
+    (half the nodes per iteration, picked by hash, so neighbours do not swap forever). -#}
 select
     network,
     node_key,

@@ -65,6 +65,7 @@
 {% macro money_flow_shortest_path(
     source_address=none, target_address=none, asset='', max_depth=6, network='torus'
 ) %}
+    {#- Prints the shortest directed path from source_address to target_address. -#}
     {%- set source = money_flow_required(source_address, 'source_address') %}
     {%- set target = money_flow_required(target_address, 'target_address') %}
     {%- do money_flow_print(
@@ -76,6 +77,7 @@
 {% macro money_flow_explore(
     addresses=none, direction='out', asset='', max_depth=2, max_rows=1000, network='torus'
 ) %}
+    {#- Prints the edges within max_depth hops of the given addresses. -#}
     {%- set starts = money_flow_required(addresses, 'addresses') %}
     {%- do money_flow_print(
         'Edges within ' ~ max_depth ~ ' hop(s), ' ~ direction,
@@ -84,6 +86,7 @@
 {% endmacro %}
 
 {% macro money_flow_community_top(community_id='', address='', max_rows=10, network='torus') %}
+    {#- Prints a community's addresses by community PageRank (given its id or an address). -#}
     {%- if (community_id | string | trim) == '' %}
         {%- do money_flow_required(address, 'community_id or address') %}
     {%- endif %}
@@ -94,12 +97,14 @@
 {% endmacro %}
 
 {% macro money_flow_high_value(asset='', min_volume='0', max_rows=20, network='torus') %}
+    {#- Prints the relationships above min_volume, biggest first. -#}
     {%- do money_flow_print(
         'High-value relationships', money_flow_high_value_sql(network, asset, min_volume, max_rows)
     ) %}
 {% endmacro %}
 
 {% macro money_flow_similar(address=none, max_rows=10, network='torus') %}
+    {#- Prints the addresses whose network embedding is closest to the address's. -#}
     {%- set target = money_flow_required(address, 'address') %}
     {%- do money_flow_print(
         'Addresses similar to ' ~ target, money_flow_similar_sql(network, target, max_rows)
