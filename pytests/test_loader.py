@@ -1,4 +1,7 @@
-"""`substrate-loader load` / `status`: every input format, bad input, re-load, resume, replacement."""
+"""`substrate-loader load` / `status`: every input format, bad input, re-load, resume, replacement.
+
+Long by design: one test per input format and per way a load can go wrong.
+"""
 
 from __future__ import annotations
 

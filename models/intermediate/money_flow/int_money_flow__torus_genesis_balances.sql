@@ -1,3 +1,4 @@
+-- Long by design: data, not logic (one row per genesis account).
 -- The Torus genesis endowments, one row per account (592 accounts, 65,786,961.45 TOR in all):
 -- shared/data/torus-genesis-balances.json, the original system's file (chainswarm/chainswarm,
 -- packages/indexers/substrate/data/torus-genesis-balances.json, commit 0be4a91), in its order
