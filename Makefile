@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PLUGIN_FILES := $(shell find plugins/dbt-chdb -type f -not -path '*/__pycache__/*' -not -path '*egg-info*')
+PLUGIN_FILES := $(shell find plugins/dbt-chdb -type f -not -path '*/__pycache__/*' -not -path '*egg-info*' -not -path 'plugins/dbt-chdb/tests/*')
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)

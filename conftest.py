@@ -20,7 +20,7 @@ import pytest
 from loader.connection import connect
 from loader.synthetic.accounts import ss58
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 
 

@@ -1,4 +1,4 @@
-"""The `chdb` dbt adapter plugin, on a tiny project of its own (pytests/plugin_project)."""
+"""The `chdb` dbt adapter plugin, on a tiny project of its own (tests/project beside this file)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from conftest import BIN, query, run_dbt
 
-PROJECT = Path(__file__).parent / "plugin_project"
+PROJECT = Path(__file__).parent / "project"
 
 pytestmark = pytest.mark.slow
 
