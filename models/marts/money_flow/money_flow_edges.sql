@@ -17,12 +17,12 @@
 -- The design's TO relationship: one row per (network, from, to, asset, flow_type) aggregating
 -- the balance transfers of that kind of flow between them (flow_type, so the graph can be
 -- built with or without stake movements); system counterparties are nodes too.
--- Incremental (macros/money_flow/money_flow_incremental.sql): new transfers are added to the
+-- Incremental (macros/incremental/recomputes.sql): new transfers are added to the
 -- edges they extend, edges a re-processed block may have changed are recomputed.
-{%- set batches = money_flow_batches(upstream=ref('balance_transfers')) %}
+{%- set batches = batches_with_recomputes(upstream=ref('balance_transfers')) %}
 {{ incremental_header([batches] if batches is not none else none) }}
 {#- new blocks at the tip: no edge is recomputed, recomputed_keys is left unread #}
-{%- set recomputes = money_flow_recomputes(batches) %}
+{%- set recomputes = batches_recompute(batches) %}
 {%- set recomputed = '(select recomputed_keys.network, recomputed_keys.from_address,'
     ~ ' recomputed_keys.to_address, recomputed_keys.asset, recomputed_keys.flow_type'
     ~ ' from recomputed_keys)' %}
@@ -45,7 +45,7 @@ with
             asset,
             flow_type
         from {{ this }}
-        where {{ money_flow_touched_condition(batches, 'last_block') }}
+        where {{ batch_recomputed_condition(batches, 'last_block') }}
     ),
 
     edge_parts as (
@@ -54,7 +54,7 @@ with
             select {{ money_flow_edge_part_columns() }}
             from {{ ref('balance_transfers') }}
             where
-                {{ money_flow_history_condition(batches) }}
+                {{ batch_history_condition(batches) }}
                 and (network, from_address, to_address, asset, flow_type) in {{ recomputed }}
 
             union all

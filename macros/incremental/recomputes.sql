@@ -1,5 +1,5 @@
 {#-
-    Incremental runs of money_flow_edges.
+    Incremental runs of a model that sums balance_transfers per key (money_flow_edges).
 
     A run reads the batch of block versions balance_transfers has processed since the model's
     watermark (macros/incremental/batches.sql) and works in two ways:
@@ -12,14 +12,14 @@
       row and are not inserted (meta tombstone_condition,
       macros/incremental/delete_insert_strategy.sql).
       When no stored row is active at or above it (new blocks at the tip), the model leaves
-      the recompute CTEs unread (money_flow_recomputes): ClickHouse evaluates a CTE again at
+      the recompute CTEs unread (batches_recompute): ClickHouse evaluates a CTE again at
       each reference, with its own planning, even when it finds nothing.
 
     Every bound is written out as a literal per network, including the newest block version
     the run takes (`upper`).
 -#}
 
-{% macro money_flow_batches(upstream) %}
+{% macro batches_with_recomputes(upstream) %}
     {#- This run's batch (incremental_batches, up to what `upstream` has processed), each
         network's batch with `recomputes`: some row of this model is active at or above the
         batch's first block (its highest last_block), so the batch re-processes
@@ -39,14 +39,14 @@
     {{- return(batches) -}}
 {% endmacro %}
 
-{% macro money_flow_recomputes(batches) -%}
+{% macro batches_recompute(batches) -%}
     {#- True when some batch re-processes blocks this model has summed up: only then does a run
         read the recomputed rows (each reference of their CTE is evaluated again, with its own
         planning, even when it finds nothing). -#}
     {{- return((batches or []) | selectattr('recomputes') | list | length > 0) -}}
 {%- endmacro %}
 
-{% macro money_flow_history_condition(batches) -%}
+{% macro batch_history_condition(batches) -%}
     {#- balance_transfers rows a recomputation may read: any block, not newer than `upper`. -#}
     {%- set parts = [] -%}
     {%- for batch in batches or [] -%}
@@ -56,7 +56,7 @@
     {{- return('(' ~ (parts | join(' or ') if parts else 'false') ~ ')') -}}
 {%- endmacro %}
 
-{% macro money_flow_touched_condition(batches, last_height_column) -%}
+{% macro batch_recomputed_condition(batches, last_height_column) -%}
     {#- Rows of this model active at or above the batch's first changed block: recomputed. -#}
     {%- set parts = [] -%}
     {%- for batch in (batches or []) | selectattr('recomputes') -%}
