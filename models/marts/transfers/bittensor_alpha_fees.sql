@@ -57,6 +57,7 @@ checked_fees as (
         multiIf(
             {{ attributes_field_count() }} != 4, 'unknown_layout',
             payer = '', 'missing_address',
+            not {{ account_address_is_valid('payer') }}, 'invalid_address',
             netuid_text = '' or not {{ subnet_id_is_valid('netuid_text') }},
             'netuid_not_a_subnet_id',
             {{ planck_integer_text('alpha_fee_text') }} = ''
