@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from loader.addresses import record_checksum_failures
 from loader.batch import LineBatch, LoadSummary
 from loader.connection import is_embedded
 from loader.exact_json import NEEDS_EXACT_PATH
@@ -36,6 +37,7 @@ __all__ = ["TYPED_BLOCK_COLUMNS", "Landing", "LineBatch", "LoadSummary"]
 TYPED_BLOCK_COLUMNS = part("typed_block_columns")
 # Blocks of a few thousand rows keep memory bounded with long lines; the loader never inserts two
 # rows with one key, so merging them on insert (optimize_on_insert) would be wasted work.
+EARLIER_ADDRESSES_CHECKED = "~addresses landed before checksums were checked"
 _FAST_INSERT = {"optimize_on_insert": 0, "max_insert_threads": 2, "max_block_size": 8192}
 
 
@@ -57,6 +59,7 @@ class Landing:
         try:
             self._next_load_id = self._max_load_id() + 1
             self.cleanup_interrupted()
+            self._check_earlier_addresses()
         except BaseException:
             self.lock.release()
             raise
@@ -126,11 +129,19 @@ class Landing:
             if committed_blocks:
                 self._record(load_id, source, "committed")
                 continue
-            for table in ("events", "extrinsics", "quarantine"):
+            for table in ("events", "extrinsics", "quarantine", "address_checksum_failures"):
                 self._delete(table, "load_id = {load_id:UInt64}", {"load_id": load_id})
             self._record(load_id, source, "cleaned")
             cleaned.append(load_id)
         return cleaned
+
+    def _check_earlier_addresses(self) -> None:
+        """Check the addresses of events landed before the loader checked checksums, once: the
+        check is recorded as load 0 when it is done (a re-run after a kill does it again)."""
+        if int(self.client.command(f"select count() from {self.db}.loads where load_id = 0")):
+            return
+        record_checksum_failures(self.client, self.db, f"select network, attributes from {self.db}.events", 0, {})
+        self._record(0, EARLIER_ADDRESSES_CHECKED, "committed")
 
     def _delete(self, table: str, condition: str, parameters: dict[str, Any]) -> None:
         self.client.command(
@@ -183,6 +194,9 @@ class Landing:
             for table in ("events", "extrinsics", "blocks"):
                 self._delete(table, "has({heights:Array(UInt32)}, block_height) and load_id < {load_id:UInt64}",
                              {"heights": replaced_heights, "load_id": load_id})
+        # ... the new events' bad SS58 checksums are noted (before the commit marker, so no
+        # committed block lacks them) ...
+        record_checksum_failures(self.client, self.db, statement("batch_attributes", **names), load_id, p)
         # ... and the blocks rows commit the new versions.
         self.client.command(statement("insert_blocks", **names), parameters=p)
         self.client.command(statement("insert_quarantine", **names), parameters=p)

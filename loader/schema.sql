@@ -94,6 +94,19 @@ create table if not exists {db}.block_replacements
 engine = MergeTree
 order by (network, block_height, replaced_at);
 
+-- Strings of SS58 shape in landed events whose checksum is wrong (loader/addresses.py checks
+-- them: the engine has no BLAKE2b). The transfer rules reject them as address_checksum_mismatch.
+-- Rows of load 0 were found in the events landed before this table existed.
+create table if not exists {db}.address_checksum_failures
+(
+    network LowCardinality(String),
+    address String,
+    load_id UInt64,
+    found_at DateTime64(3, 'UTC') default now64(3, 'UTC')
+)
+engine = ReplacingMergeTree(load_id)
+order by (network, address);
+
 -- Loader bookkeeping (not a dbt source): one 'started' row when a batch begins and one
 -- 'committed' row with its counts once its blocks rows are written. A batch with no
 -- 'committed' row was interrupted: the next load deletes its uncommitted rows. `load_id`s are

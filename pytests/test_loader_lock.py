@@ -138,7 +138,7 @@ def test_a_load_that_fails_midway_releases_the_lock_and_the_next_cleans_its_batc
     assert (summary.blocks, summary.events, summary.load_ids) == (1, 1, [2])
     assert client.query(f"select block_height, source, load_id from {DB}.events").result_rows == [(7, "next", 2)]
     assert client.query(f"select load_id, status from {DB}.loads order by load_id, status").result_rows == [
-        (1, "cleaned"), (1, "started"), (2, "committed"), (2, "started")]
+        (0, "committed"), (1, "cleaned"), (1, "started"), (2, "committed"), (2, "started")]
 
 
 

@@ -18,6 +18,7 @@ import random
 from array import array
 from dataclasses import dataclass
 
+from loader.addresses import ss58_checksum
 from loader.networks import Network
 
 _BASE58 = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -35,8 +36,7 @@ RECENT_WINDOW = 2_000  # ... the community's last 2,000 appearances (about 4,000
 def ss58(prefix: int, public_key: bytes) -> str:
     """SS58 address (one-byte prefix) of a 32-byte public key, with its real checksum."""
     payload = bytes([prefix]) + public_key
-    checksum = hashlib.blake2b(b"SS58PRE" + payload, digest_size=64).digest()[:2]
-    data = payload + checksum
+    data = payload + ss58_checksum(payload)
     number = int.from_bytes(data, "big")
     out = bytearray()
     while number:

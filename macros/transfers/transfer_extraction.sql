@@ -190,6 +190,8 @@ checked_events as (
             and not {{ account_address_is_valid('from_address') }}
             or not to_is_system and to_address != ''
             and not {{ account_address_is_valid('to_address') }}, 'invalid_address',
+            {{ account_address_checksum_fails('from_address') }}
+            or {{ account_address_checksum_fails('to_address') }}, 'address_checksum_mismatch',
             not is_amount_integer, 'amount_not_an_unsigned_integer',
             not {{ planck_fits_decimal128_18('amount_digits', 'decimals') }},
             'amount_exceeds_decimal128_18',

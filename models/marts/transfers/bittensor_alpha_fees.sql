@@ -58,6 +58,7 @@ checked_fees as (
             {{ attributes_field_count() }} != 4, 'unknown_layout',
             payer = '', 'missing_address',
             not {{ account_address_is_valid('payer') }}, 'invalid_address',
+            {{ account_address_checksum_fails('payer') }}, 'address_checksum_mismatch',
             netuid_text = '' or not {{ subnet_id_is_valid('netuid_text') }},
             'netuid_not_a_subnet_id',
             {{ planck_integer_text('alpha_fee_text') }} = ''
