@@ -17,3 +17,13 @@
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}
+
+{% macro raw_table_exists(name) %}
+    {#- Whether the loader has created the raw table `name` (true while dbt parses). -#}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {{ return(run_query(
+        "select count() from system.tables where database = " ~ quoted_literal(raw_database())
+        ~ " and name = " ~ quoted_literal(name)).rows[0][0] > 0) }}
+{% endmacro %}
