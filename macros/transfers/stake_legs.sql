@@ -9,13 +9,13 @@
     key earlier in a batch stays a flow of its own.
 #}
 
-{% macro stake_leg_matches(batch) %}
-    {#- SQL: the legs among the events of `batch` (a block_batch_condition): network,
+{% macro stake_leg_matches(batches, rule_batches) %}
+    {#- SQL: the legs among the events of `batches` (macros/incremental/batches.sql): network,
         block_height, event_index, movement_event_index, movement_type and
         is_cross_subnet_movement (the movement changes subnet: its legs move TAO out of one
         subnet's pool into another's). Reads only the stake events (few next to transfers),
-        with the same rules as the main pass. -#}
-    {%- set rules = flat_transfer_rules(stake_legs_only=true) -%}
+        with the same rules as the main pass (those of `rule_batches`' networks). -#}
+    {%- set rules = flat_transfer_rules(stake_legs_only=true, batches=rule_batches) -%}
     select
         network,
         block_height,
@@ -68,7 +68,7 @@
                     where
                         {{ transfer_rule_events_filter(rules) }}
                         and extrinsic_index is not null
-                        and {{ batch }}
+                        and {{ block_batch_condition(batches) }}
                 ) as stake_events
                 inner join network_settings on stake_events.network = network_settings.network
                 where rule_number > 0

@@ -6,11 +6,16 @@
     movement_event_index: it is part of that movement, not a transfer of its own, and never
     carries a fee. with_event_text: also the event's module_id, event_id and attributes as
     loaded. stake_legs_only: only the stake events that can be legs (stake_movement_legs), and
-    no fee events (a leg never carries a fee).
+    no fee events (a leg never carries a fee). rule_batches: the batches whose networks' rules
+    are compiled in (none: those of `batches`; a model that runs its statement again for further
+    chunks passes them all).
 #}
-{% macro transfer_extraction(batches, with_event_text=false, stake_legs_only=false) %}
+{% macro transfer_extraction(
+    batches, with_event_text=false, stake_legs_only=false, rule_batches=none
+) %}
     {%- set batch = block_batch_condition(batches) -%}
-    {%- set rules = flat_transfer_rules(stake_legs_only) -%}
+    {%- set rule_batches = batches if rule_batches is none else rule_batches -%}
+    {%- set rules = flat_transfer_rules(stake_legs_only, rule_batches) -%}
     {%- set alpha_fee = bittensor_alpha_fee_paid() -%}
     {%- set fee_events = 'false' if stake_legs_only else "(module_id = 'TransactionPayment' and"
         ~ " event_id = 'TransactionFeePaid') or (module_id = '" ~ alpha_fee.module_id
@@ -61,7 +66,7 @@ failed_extrinsics as (
 ),
 
 stake_legs as (
-    {{ stake_leg_matches(batch) }}
+    {{ stake_leg_matches(batches, rule_batches) }}
 ),
 
 batch_events as (

@@ -24,7 +24,10 @@
     incremental_batches(), var('transfer_extraction_chunk_events')) %}
 {{ incremental_header(chunks) }}
 with extracted_transfers as (
-    {{ transfer_extraction(chunks[0] if chunks else chunks) }}
+    {{ transfer_extraction(
+        chunks[0] if chunks else chunks,
+        rule_batches=chunks | sum(start=[]) if chunks is not none else none
+    ) }}
 )
 
 select
