@@ -121,28 +121,63 @@ def test_an_interrupted_batch_leaves_no_checksum_failures(client: Any) -> None:
     assert client.query(f"select address from {DB}.address_checksum_failures").result_rows == [("kept",)]
 
 
-@pytest.mark.slow
-def test_a_transfer_to_a_wrong_checksum_is_rejected_and_never_profiled(tmp_path: Path, chdb_path: Path) -> None:
-    alice, bob = account("alice"), account("bob")
-    bad = wrong_checksum(bob)
-    transfers = [(alice, bob, 10**18), (alice, bad, 2 * 10**18), (bad, alice, 3 * 10**18)]
-    blocks = tmp_path / "blocks.ndjson"
-    blocks.write_text("".join(json.dumps({
+def write_transfers(path: Path, transfers: list[tuple[str, str, int]], first_height: int = 1) -> Path:
+    """One block per (sender, receiver, amount) Balances.Transfer, as NDJSON."""
+    path.write_text("".join(json.dumps({
         "block_height": height, "block_hash": f"0x{height:02x}", "block_timestamp": 1735689600000 + height * 6000,
         "extrinsics": [], "events": [{"index": 0, "extrinsic_index": None, "phase": "finalization",
                                       "module_id": "Balances", "event_id": "Transfer",
                                       "attributes": {"from": sender, "to": receiver, "amount": amount}}],
-    }) + "\n" for height, (sender, receiver, amount) in enumerate(transfers, start=1)))
+    }) + "\n" for height, (sender, receiver, amount) in enumerate(transfers, start=first_height)))
+    return path
+
+
+def load(chdb_path: Path, path: Path) -> None:
     client = connect(chdb_path=chdb_path)
     try:
-        load_files(client, "torus", [blocks])
+        load_files(client, "torus", [path])
     finally:
         client.close()
+
+
+def rejected(chdb_path: Path) -> list[tuple[Any, ...]]:
+    return query(chdb_path, """select block_height, reject_reason, amount_text
+        from substrate_flows.balance_transfers_rejected order by block_height""")
+
+
+@pytest.mark.slow
+def test_a_transfer_to_a_wrong_checksum_is_rejected_and_never_profiled(tmp_path: Path, chdb_path: Path) -> None:
+    alice, bob = account("alice"), account("bob")
+    bad = wrong_checksum(bob)
+    load(chdb_path, write_transfers(tmp_path / "blocks.ndjson", [(alice, bob, 10**18), (alice, bad, 2 * 10**18),
+                                                                (bad, alice, 3 * 10**18)]))
     run_dbt(["build", "--select", "balance_transfers+"], chdb_path)
     assert query(chdb_path, "select block_height, from_address, to_address from substrate_flows.balance_transfers") == [
         (1, alice, bob)]
-    assert query(chdb_path, """select block_height, reject_reason, amount_text
-        from substrate_flows.balance_transfers_rejected order by block_height""") == [
-        (2, "address_checksum_mismatch", str(2 * 10**18)), (3, "address_checksum_mismatch", str(3 * 10**18))]
+    assert rejected(chdb_path) == [(2, "address_checksum_mismatch", str(2 * 10**18)),
+                                   (3, "address_checksum_mismatch", str(3 * 10**18))]
     assert query(chdb_path, "select address from substrate_flows.address_analytics order by address") == sorted(
         [(alice,), (bob,)])
+
+
+@pytest.mark.slow
+def test_a_database_loaded_before_the_check_builds_then_is_checked_by_its_next_load(
+        tmp_path: Path, chdb_path: Path) -> None:
+    """As a raw database an older loader wrote: no failures table and no load 0. dbt still
+    builds (no failures known yet); the next load checks the earlier events, and a full refresh
+    rejects their transfers."""
+    alice, bad = account("alice"), wrong_checksum(account("bob"))
+    load(chdb_path, write_transfers(tmp_path / "old.ndjson", [(alice, bad, 5)]))
+    client = connect(chdb_path=chdb_path)
+    try:
+        client.command(f"drop table {DB}.address_checksum_failures")
+        client.command(f"delete from {DB}.loads where load_id = 0")
+    finally:
+        client.close()
+    run_dbt(["build", "--select", "balance_transfers+"], chdb_path)
+    assert query(chdb_path, "select count() from substrate_flows.balance_transfers") == [(1,)]
+    load(chdb_path, write_transfers(tmp_path / "new.ndjson", [(alice, account("carol"), 7)], first_height=2))
+    assert query(chdb_path, f"select address, load_id from {DB}.address_checksum_failures") == [(bad, 0)]
+    run_dbt(["build", "--select", "balance_transfers+", "--full-refresh"], chdb_path)
+    assert query(chdb_path, "select block_height from substrate_flows.balance_transfers") == [(2,)]
+    assert rejected(chdb_path) == [(1, "address_checksum_mismatch", "5")]
