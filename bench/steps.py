@@ -83,8 +83,9 @@ class Steps:
         where dbt has already started and run once. Seconds are that run's alone."""
         done = run_timed([sys.executable, "-c", "import sys; from bench.steps import follow_increment; "
                           "follow_increment(*sys.argv[1:])", str(self.chdb), self.network, str(path)], self.env)
-        run_seconds = json.loads(done.stdout.strip().splitlines()[-1])["run_seconds"]
-        return {**done.figures(), "seconds": run_seconds, "span_seconds": models_span(self.target)}
+        child = json.loads(done.stdout.strip().splitlines()[-1])
+        return {**done.figures(), "seconds": child["run_seconds"], "span_seconds": models_span(self.target),
+                "nothing_new_span_seconds": child["nothing_new_span_seconds"]}
 
     def baseline(self, path: Path) -> dict[str, float]:
         """bench/baseline.py: the original approach, a Python loop from the file to a transfers table."""
@@ -109,7 +110,8 @@ class Steps:
 
 
 def follow_increment(chdb: str, network: str, increment: str) -> None:
-    """Child of Steps.increment: prints {"run_seconds"} of the run after the +1% landed."""
+    """Child of Steps.increment: prints {"run_seconds"} of the run after the +1% landed, and the
+    span of a run before it with nothing new: the fixed cost of a run, the least any batch takes."""
     from loader.api import load_files
     from loader.connection import connect
     from loader.dbt_runner import DbtSelection
@@ -118,11 +120,13 @@ def follow_increment(chdb: str, network: str, increment: str) -> None:
     try:
         selection = DbtSelection(FOLLOW_SELECT, REPO, REPO, FOLLOW_EXCLUDE)
         selection.run(client)  # the run a follower has behind it: nothing new, dbt warm
+        selection.run(client)
+        nothing_new = models_span(selection.run_results.parent)
         load_files(client, network, [Path(increment)])
         seconds = selection.run(client)
     finally:
         client.close()
-    print(json.dumps({"run_seconds": seconds}))
+    print(json.dumps({"run_seconds": seconds, "nothing_new_span_seconds": nothing_new}))
 
 
 def graph(transfers: int, work: Path, louvain: bool) -> dict[str, Any]:
