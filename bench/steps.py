@@ -120,7 +120,7 @@ def follow_increment(chdb: str, network: str, increment: str) -> None:
     try:
         selection = DbtSelection(FOLLOW_SELECT, REPO, REPO, FOLLOW_EXCLUDE)
         selection.run(client)  # the run a follower has behind it: nothing new, dbt warm
-        selection.run(client)
+        selection.run(client)  # again, timed: a run's fixed cost
         nothing_new = models_span(selection.run_results.parent)
         load_files(client, network, [Path(increment)])
         seconds = selection.run(client)

@@ -35,9 +35,10 @@ __all__ = ["TYPED_BLOCK_COLUMNS", "Landing", "LineBatch", "LoadSummary"]
 
 # A parsed block, typed as the raw tables want it (also bench/load_floor.py's input).
 TYPED_BLOCK_COLUMNS = part("typed_block_columns")
+# The source of load 0: the one check of the addresses landed before the loader checked them.
+EARLIER_ADDRESSES_CHECKED = "~addresses landed before checksums were checked"
 # Blocks of a few thousand rows keep memory bounded with long lines; the loader never inserts two
 # rows with one key, so merging them on insert (optimize_on_insert) would be wasted work.
-EARLIER_ADDRESSES_CHECKED = "~addresses landed before checksums were checked"
 _FAST_INSERT = {"optimize_on_insert": 0, "max_insert_threads": 2, "max_block_size": 8192}
 
 

@@ -99,7 +99,7 @@
 {% macro account_address_is_valid(address) %}
     {#- SQL: `address` has the form of an account: SS58 (base58 of a 1-byte network prefix below
         64, or a 2-byte one, then a 32-byte account id and a 2-byte checksum) or a 0x-hex account
-        id of 20 or 32 bytes. The checksum is account_address_checksum_fails'. -#}
+        id of 20 or 32 bytes; account_address_checksum_fails checks the checksum. -#}
     {%- set decoded = 'tryBase58Decode(' ~ address ~ ')' -%}
     {%- set first_byte = 'reinterpretAsUInt8(substring(' ~ decoded ~ ', 1, 1))' -%}
     {{ return("(match(" ~ address ~ ", '^0x([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$') or multiIf("
