@@ -84,7 +84,7 @@ def load_table(client: Any, network: str, table: str, database: str | None = Non
 
 
 STATUS_COLUMNS = ("network", "source", "blocks", "first_height", "last_height", "events", "last_load",
-                  "quarantined", "replacements")
+                  "quarantined", "replacements", "bad_checksums")
 
 
 def status(client: Any, database: str | None = None) -> list[dict[str, Any]]:

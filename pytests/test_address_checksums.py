@@ -13,7 +13,7 @@ from scalecodec.utils.ss58 import is_valid_ss58_address, ss58_encode
 
 from conftest import account, query, run_dbt
 from loader.addresses import checksum_fails
-from loader.api import load_files
+from loader.api import load_files, status
 from loader.batch import LineBatch, number_lines
 from loader.connection import connect
 from loader.landing import EARLIER_ADDRESSES_CHECKED, Landing
@@ -92,6 +92,8 @@ def test_a_batch_lands_its_checksum_failures_once(client: Any) -> None:
                              if server_path else LineBatch(payload, "a.ndjson"))
         found = client.query(f"select address, load_id from {database}.address_checksum_failures order by address")
         assert found.result_rows == sorted([(bad, 1), (bad_2, 1), (bad_kusama, 1), (two_byte_bad, 1)])
+        (row,) = status(client, database)  # `substrate-loader status` counts them per network
+        assert (row["network"], row["blocks"], row["bad_checksums"]) == ("torus", 1, 4)
 
 
 def test_events_landed_before_the_check_are_checked_once_as_load_0(client: Any) -> None:

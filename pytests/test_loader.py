@@ -472,7 +472,7 @@ def test_cli_from_table_and_status(chdb_path: Path, capsys: pytest.CaptureFixtur
     assert main(["status", *target]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["network", "source", "blocks", "first_height", "last_height", "events", "last_load",
-                              "quarantined", "replacements"]
+                              "quarantined", "replacements", "bad_checksums"]
     assert out[1].split()[:6] == ["torus", "src.block_stream", "1", "7", "7", "1"]
 
 

@@ -11,8 +11,14 @@ with
         from current_blocks group by network, source
     ),
     quarantined as (select network, source, count() as quarantined from {{ db }}.quarantine group by network, source),
-    replaced as (select network, count() as replacements from {{ db }}.block_replacements group by network)
-select network, source, blocks, first_height, last_height, events, last_load, quarantined, replacements
+    replaced as (select network, count() as replacements from {{ db }}.block_replacements group by network),
+    -- per network: the table keeps one row per (network, address), whichever load found it
+    bad_checksums as (
+        select network, uniqExact(address) as bad_checksums from {{ db }}.address_checksum_failures group by network
+    )
+select network, source, blocks, first_height, last_height, events, last_load, quarantined, replacements,
+       bad_checksums
 from loaded full outer join quarantined using (network, source)
 left join replaced using (network)
+left join bad_checksums using (network)
 order by network, source
