@@ -1,7 +1,6 @@
 {#
   Config of every analytics table: incremental delete_insert on its key (readers need no
-  FINAL); MergeTree sorted by the key, with wide parts (a lightweight delete then writes a row
-  mask instead of rewriting the part). Keys left without transfers get transfer_count = 0 (or
+  FINAL); MergeTree sorted by the key. Keys left without transfers get transfer_count = 0 (or
   their `count_column` = 0) and only delete their stored row (tombstone_condition, see
   macros/incremental/), so readers never see a stale row. The watermark is recorded after each
   run. The staking marts use it too, with their own count column.
@@ -14,7 +13,6 @@
         engine='MergeTree()',
         order_by='(' ~ key_columns | join(', ') ~ ')',
         partition_by=partition_by,
-        settings={'min_bytes_for_wide_part': 0},
         meta={'tombstone_condition': count_column ~ ' = 0'},
         post_hook="{{ record_watermarks() }}",
     ) }}

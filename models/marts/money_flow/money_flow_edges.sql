@@ -7,13 +7,10 @@
     indexes=[
         {'name': 'idx_to_address', 'definition': 'to_address TYPE bloom_filter(0.01) GRANULARITY 4'},
     ],
-    settings={'min_bytes_for_wide_part': 0},
     tags=['money_flow'],
     meta={'tombstone_condition': 'transfer_count = 0'},
     post_hook="{{ record_watermarks() }}",
 ) }}
--- Wide parts (min_bytes_for_wide_part 0): the lightweight deletes of incremental runs write a
--- row mask instead of rewriting a compact part.
 -- The design's TO relationship: one row per (network, from, to, asset, flow_type) aggregating
 -- the balance transfers of that kind of flow between them (flow_type, so the graph can be
 -- built with or without stake movements); system counterparties are nodes too.
