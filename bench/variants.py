@@ -119,7 +119,7 @@ def main() -> int:
         return 0
 
     patches = args.patches or sorted(PATCHES.glob("*.patch"))
-    load_before = os.getloadavg()[0]
+    commit, load_before = git_commit(), os.getloadavg()[0]  # the clones' commit, whatever changes meanwhile
     stream = prepare_stream(args.network, args.events, args.work / "streams")
     projects = {"HEAD": clone(None, args.work / "HEAD")}
     projects.update({patch.stem: clone(patch, args.work / patch.stem) for patch in patches})
@@ -130,7 +130,7 @@ def main() -> int:
             turns[name].append(run_turn(project, args.work / f"{name}-run", args.network, stream))
     m = machine()
     header = (f"# Speed tricks against their plain variants\n\nMeasured "
-              f"{datetime.now(UTC).isoformat(timespec='seconds')} (commit {git_commit()}) on {m['cores']} cores "
+              f"{datetime.now(UTC).isoformat(timespec='seconds')} (commit {commit}) on {m['cores']} cores "
               f"{m['cpu_model']}; {stream.events:,} synthetic {args.network} events, medians of {args.turns} "
               f"turns, variants taking turns. Load average {load_before:.1f} before, "
               f"{os.getloadavg()[0]:.1f} after. Command: `python -m bench.variants {' '.join(sys.argv[1:])}`. "
