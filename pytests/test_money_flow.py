@@ -150,8 +150,8 @@ HOSTILE_CALLS = [
     f"money_flow_similar_sql('torus', '{ESCAPED}', 10)",
     f"money_flow_similar_sql('torus', '{A}\\\\', 10)",  # an account and a backslash
 ]
-# money_flow_edges' columns but edge_key (a hash of the first four, left at its default by the
-# hand-made edges of the path tests, which delete them again)
+# the money_flow_edges columns the hand-made edges of the path tests set (flow_type is left at its
+# default; the tests delete these edges again)
 EDGE_COLUMNS = ("network, from_address, to_address, asset, total_volume, transfer_count, first_activity_at, "
                 "last_activity_at, first_block, last_block, transfer_types, "
                 "from_is_system, to_is_system, _version")

@@ -20,14 +20,6 @@ _version,
 {{ transfer_flow_type('transfer_type') }} as flow_type
 {% endmacro %}
 
-{% macro money_flow_edge_key() %}
-{#-
-    The edge_key of money_flow_edges: the 128-bit SipHash of its (network, from_address,
-    to_address, asset, flow_type). Incremental runs delete and look up edges by this one column.
--#}
-    reinterpretAsUInt128(sipHash128(network, from_address, to_address, asset, flow_type))
-{%- endmacro %}
-
 {% macro money_flow_edge_column_names() %}
     {#- The columns of money_flow_edges, in table order. -#}
     {{ return([

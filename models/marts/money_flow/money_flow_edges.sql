@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
-    unique_key='edge_key',
+    unique_key='network, from_address, to_address, asset, flow_type',
     engine='MergeTree()',
     order_by='(network, from_address, to_address, asset)',
     indexes=[
@@ -63,8 +63,13 @@ with
             select {{ edge_columns }}
             from {{ this }}
             where
-                edge_key in (
-                    select {{ money_flow_edge_key() }}
+                (network, from_address, to_address, asset, flow_type) in (
+                    select
+                        batch_transfers.network,
+                        batch_transfers.from_address,
+                        batch_transfers.to_address,
+                        batch_transfers.asset,
+                        batch_transfers.flow_type
                     from batch_transfers
                 )
 
@@ -144,6 +149,5 @@ select
     from_is_system,
     to_is_system,
     _version,
-    {{ money_flow_edge_key() }} as edge_key,
     flow_type
 from edges
