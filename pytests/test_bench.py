@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from bench.report import DOCS_END, DOCS_START, docs_copy, summary_markdown, upda
 from bench.runner import REPO, Repeats
 from bench.steps import model_seconds, models_span
 from bench.streams import prepare_stream
+from bench.variants import report as variants_report
 from loader.api import load_files
 from loader.connection import connect
 from loader.generate import generate
@@ -182,3 +184,28 @@ def test_load_floor_writing_nothing_parses_every_event_and_stores_none(tmp_path:
     parsed = land_floor(str(tmp_path / "floor"), "torus", stream, batch_bytes=64 << 10, write=False)
     assert (parsed["events"], parsed["blocks"]) == (made.events, 300)
     assert _raw_rows(tmp_path / "floor") == []
+
+
+def test_every_variant_patch_applies_to_the_tree(tmp_path: Path) -> None:
+    """bench/variants/: each patch still applies, so the trick it measures can be measured again."""
+    patches = sorted((REPO / "bench" / "variants").glob("*.patch"))
+    assert [p.name for p in patches] == ["edge_key_hash.patch", "one_select_per_rule.patch", "wide_parts.patch"]
+    for patch in patches:
+        checked = subprocess.run(["git", "apply", "--check", str(patch)], cwd=REPO, capture_output=True, text=True)
+        assert checked.returncode == 0, f"{patch.name}: {checked.stderr}"
+
+
+def test_variants_report_compares_medians_with_head() -> None:
+    def turn(transfers: float, increment: float, edges: float) -> dict[str, Any]:
+        models = {"money_flow_edges": edges, "balance_transfers": 1.0}
+        return {"balance_transfers": transfers, "increment": increment, "full_build": 10.0,
+                "models": {"full_build": models, "increment": models}}
+    turns = {"HEAD": [turn(5.0, 2.0, 0.3), turn(6.0, 2.2, 0.4), turn(9.0, 2.1, 0.2)],
+             "plain": [turn(10.0, 2.4, 0.6), turn(11.0, 2.5, 0.7), turn(12.0, 2.3, 0.5)]}
+    lines = variants_report(turns, "# header").splitlines()
+    assert lines[:2] == ["# header", ""]
+    assert "| dbt run +balance_transfers (models, s) | 6.00 | 11.00 | +5.00 s (+83.3%) |" in lines
+    assert "| +1% as follow runs it (models' span, s) | 2.10 | 2.40 | +0.30 s (+14.3%) |" in lines
+    assert "| full build (models' span, s) | 10.00 | 10.00 | +0.00 s (+0.0%) |" in lines
+    assert ("Models that moved most, +1%: money_flow_edges 0.30 -> 0.60; balance_transfers 1.00 -> 1.00."
+            in lines)
