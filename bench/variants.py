@@ -85,6 +85,12 @@ def model_differences(head: list[dict[str, Any]], variant: list[dict[str, Any]],
     return "; ".join(f"{name} {before[name]:.2f} -> {after.get(name, 0.0):.2f}" for name in moved)
 
 
+def spread(turns: list[dict[str, Any]], key: str) -> str:
+    """'3.39 (3.10-3.52)': the median of a figure over the turns, and its range."""
+    values = [t[key] for t in turns]
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
 def report(turns: dict[str, list[dict[str, Any]]], header: str) -> str:
     """A table per variant: each figure's medians for HEAD and the variant, and the difference."""
     head = turns["HEAD"]
@@ -92,11 +98,12 @@ def report(turns: dict[str, list[dict[str, Any]]], header: str) -> str:
     for name, variant in turns.items():
         if name == "HEAD":
             continue
-        lines += [f"## {name}", "", "| figure | HEAD | variant | difference |", "| --- | --- | --- | --- |"]
+        lines += [f"## {name}", "", "| figure | HEAD (fastest-slowest) | variant (fastest-slowest) | difference |",
+                  "| --- | --- | --- | --- |"]
         for key, label in FIGURES:
             before = statistics.median(t[key] for t in head)
             after = statistics.median(t[key] for t in variant)
-            lines.append(f"| {label} | {before:.2f} | {after:.2f} | {after - before:+.2f} s "
+            lines.append(f"| {label} | {spread(head, key)} | {spread(variant, key)} | {after - before:+.2f} s "
                          f"({(after - before) / before:+.1%}) |")
         lines += ["", f"Models that moved most, +1%: {model_differences(head, variant, 'increment')}.",
                   f"Full build: {model_differences(head, variant, 'full_build')}.", ""]

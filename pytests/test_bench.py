@@ -204,8 +204,10 @@ def test_variants_report_compares_medians_with_head() -> None:
              "plain": [turn(10.0, 2.4, 0.6), turn(11.0, 2.5, 0.7), turn(12.0, 2.3, 0.5)]}
     lines = variants_report(turns, "# header").splitlines()
     assert lines[:2] == ["# header", ""]
-    assert "| dbt run +balance_transfers (models, s) | 6.00 | 11.00 | +5.00 s (+83.3%) |" in lines
-    assert "| +1% as follow runs it (models' span, s) | 2.10 | 2.40 | +0.30 s (+14.3%) |" in lines
-    assert "| full build (models' span, s) | 10.00 | 10.00 | +0.00 s (+0.0%) |" in lines
+    assert ("| dbt run +balance_transfers (models, s) | 6.00 (5.00-9.00) | 11.00 (10.00-12.00) | +5.00 s (+83.3%) |"
+            in lines)
+    assert ("| +1% as follow runs it (models' span, s) | 2.10 (2.00-2.20) | 2.40 (2.30-2.50) | +0.30 s (+14.3%) |"
+            in lines)
+    assert "| full build (models' span, s) | 10.00 (10.00-10.00) | 10.00 (10.00-10.00) | +0.00 s (+0.0%) |" in lines
     assert ("Models that moved most, +1%: money_flow_edges 0.30 -> 0.60; balance_transfers 1.00 -> 1.00."
             in lines)
