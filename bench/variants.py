@@ -1,7 +1,7 @@
 """A speed trick against the plainer SQL it replaces: HEAD and HEAD with a variant patch, side by side.
 
     .venv/bin/python -m bench.variants                           # every patch in bench/variants/
-    .venv/bin/python -m bench.variants --events 1000000 bench/variants/edge_key_as_tuple.patch
+    .venv/bin/python -m bench.variants --events 1000000 bench/variants/edge_key_hash.patch
 
 Each variant (HEAD itself first) is a clone of HEAD in --work with its patch applied, and its turns
 run that clone's code (PYTHONPATH), the loader's included. Turn after turn, each variant runs, on an
@@ -76,7 +76,7 @@ def run_turn(project: Path, work: Path, network: str, stream: Stream) -> dict[st
 
 
 def model_differences(head: list[dict[str, Any]], variant: list[dict[str, Any]], step: str) -> str:
-    """The three models whose median seconds in `step` moved most, as 'name a -> b s'."""
+    """The three models whose median seconds in `step` moved most, as 'name a -> b' (seconds)."""
     def medians(turns: list[dict[str, Any]]) -> dict[str, float]:
         names = turns[0]["models"][step]
         return {name: statistics.median(t["models"][step].get(name, 0.0) for t in turns) for name in names}
