@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.bench_load import EVENTS_PER_BLOCK
 from bench.runner import REPO, git_commit, machine
 from bench.streams import Stream, prepare_stream
 
@@ -114,7 +115,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("patches", nargs="*", type=Path, help="variant patches (default bench/variants/*.patch)")
     parser.add_argument("--events", type=int, default=5_000_000, help="stream size in events (default 5000000)")
-    parser.add_argument("--network", default="torus")
+    parser.add_argument("--network", default="torus", choices=sorted(EVENTS_PER_BLOCK))
     parser.add_argument("--turns", type=int, default=3, help="turns of every variant (default 3)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "substrate-flows-variants")
     parser.add_argument("--results", type=Path, default=RESULTS)

@@ -186,7 +186,7 @@ def test_load_floor_writing_nothing_parses_every_event_and_stores_none(tmp_path:
     assert _raw_rows(tmp_path / "floor") == []
 
 
-def test_every_variant_patch_applies_to_the_tree(tmp_path: Path) -> None:
+def test_every_variant_patch_applies_to_the_tree() -> None:
     """bench/variants/: each patch still applies, so the trick it measures can be measured again."""
     patches = sorted((REPO / "bench" / "variants").glob("*.patch"))
     assert [p.name for p in patches] == ["edge_key_hash.patch", "one_select_per_rule.patch", "wide_parts.patch"]
@@ -204,6 +204,7 @@ def test_variants_report_compares_medians_with_head() -> None:
              "plain": [turn(10.0, 2.4, 0.6), turn(11.0, 2.5, 0.7), turn(12.0, 2.3, 0.5)]}
     lines = variants_report(turns, "# header").splitlines()
     assert lines[:2] == ["# header", ""]
+    assert [line for line in lines if line.startswith("## ")] == ["## plain"]  # HEAD is the reference, no table
     assert ("| dbt run +balance_transfers (models, s) | 6.00 (5.00-9.00) | 11.00 (10.00-12.00) | +5.00 s (+83.3%) |"
             in lines)
     assert ("| +1% as follow runs it (models' span, s) | 2.10 (2.00-2.20) | 2.40 (2.30-2.50) | +0.30 s (+14.3%) |"
@@ -211,3 +212,4 @@ def test_variants_report_compares_medians_with_head() -> None:
     assert "| full build (models' span, s) | 10.00 (10.00-10.00) | 10.00 (10.00-10.00) | +0.00 s (+0.0%) |" in lines
     assert ("Models that moved most, +1%: money_flow_edges 0.30 -> 0.60; balance_transfers 1.00 -> 1.00."
             in lines)
+    assert "Full build: money_flow_edges 0.30 -> 0.60; balance_transfers 1.00 -> 1.00." in lines
